@@ -1,0 +1,33 @@
+/** Identity of the module, fixed by the original manifest. */
+export const MODULE_ID = '620600';
+export const MODULE_NAME = 'databases';
+export const TABLE_PREFIX = '620600_databases';
+export const MOUNT_PATH = '/api/modules/databases';
+
+export const TABLES = {
+  instances: `${TABLE_PREFIX}_instances`,
+  snapshots: `${TABLE_PREFIX}_snapshots`,
+  backups: `${TABLE_PREFIX}_backups`,
+  metrics: `${TABLE_PREFIX}_metrics`,
+  healthHistory: `${TABLE_PREFIX}_health_history`,
+  credentials: `${TABLE_PREFIX}_credentials`,
+  users: `${TABLE_PREFIX}_users`,
+  databases: `${TABLE_PREFIX}_databases`,
+} as const;
+
+/** Where the migrator records what it applied (infrastructure, not one of the 8 data tables). */
+export const MIGRATIONS_TABLE = `${TABLE_PREFIX}_schema_migrations`;
+
+export const PERMISSIONS = {
+  read: 'databases:read',
+  write: 'databases:write',
+} as const;
+export type Permission = (typeof PERMISSIONS)[keyof typeof PERMISSIONS];
+
+/** Labels put on every container, volume and network the module creates; it never touches unlabelled ones. */
+export const LABELS = {
+  module: 'io.flux.module',
+  instance: 'io.flux.databases.instance',
+  engine: 'io.flux.databases.engine',
+  purpose: 'io.flux.databases.purpose',
+} as const;

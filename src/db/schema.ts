@@ -1,0 +1,160 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type Json<T> = ColumnType<T, string | undefined, string>;
+/** pg returns NUMERIC and BIGINT as strings; repositories convert. */
+type Numeric = ColumnType<string, number | string, number | string>;
+
+export type InstanceStatus =
+  | 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'restarting'
+  | 'deleting' | 'failed' | 'missing' | 'degraded' | 'unhealthy';
+
+export interface LimitsEnforced {
+  memory?: boolean;
+  cpu?: boolean;
+  cpuShares?: boolean;
+  swap?: boolean;
+  swappiness?: boolean;
+  oomScoreAdj?: boolean;
+  pids?: boolean;
+  /** 'quota' when the filesystem enforces it, 'monitored' when only watched. */
+  storage?: 'quota' | 'monitored';
+  notes?: string[];
+}
+
+export interface InstancesTable {
+  id: Generated<number>;
+  name: string;
+  container_name: string;
+  container_id: string | null;
+  engine: string;
+  engine_version: string;
+  image: string;
+  database_name: string;
+  username: string;
+  host: Generated<string>;
+  port: number | null;
+  status: Generated<InstanceStatus>;
+  status_message: string | null;
+  error_message: string | null;
+  progress: Generated<number>;
+  sku: Generated<string>;
+  cpu_limit: Numeric;
+  memory_limit_mb: number;
+  storage_limit_gb: number;
+  limits_enforced: Json<LimitsEnforced>;
+  external_access: Generated<boolean>;
+  tls_enabled: Generated<boolean>;
+  tls_cert_path: string | null;
+  tls_key_path: string | null;
+  volume_path: string | null;
+  vnet_name: string | null;
+  vnet_subnet: string | null;
+  vnet_ip: string | null;
+  options: Json<Record<string, unknown>>;
+  last_health: string | null;
+  last_health_at: NullableTimestamp;
+  started_at: NullableTimestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface CredentialsTable {
+  id: Generated<number>;
+  instance_id: number;
+  kind: 'admin' | 'root' | 'user' | 'api_key' | 'tls_key';
+  username: string;
+  secret_ciphertext: string;
+  key_id: string;
+  created_at: Timestamp;
+  rotated_at: NullableTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  instance_id: number;
+  username: string;
+  credential_id: number | null;
+  permissions: Json<string[]>;
+  created_at: Timestamp;
+}
+
+export interface InnerDatabasesTable {
+  id: Generated<number>;
+  instance_id: number;
+  name: string;
+  owner: string | null;
+  created_at: Timestamp;
+}
+
+export interface SnapshotsTable {
+  id: Generated<number>;
+  instance_id: number;
+  path: string;
+  size_bytes: ColumnType<string, number | undefined, number>;
+  notes: string | null;
+  created_at: Timestamp;
+}
+
+export interface BackupsTable {
+  id: Generated<number>;
+  instance_id: number;
+  snapshot_id: number | null;
+  backup_type: Generated<'manual' | 'scheduled' | 'export' | 'pre_restore'>;
+  format: Generated<string>;
+  path: string | null;
+  size_bytes: ColumnType<string, number | undefined, number>;
+  status: Generated<'pending' | 'running' | 'completed' | 'failed'>;
+  error_message: string | null;
+  notes: string | null;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  created_at: Timestamp;
+}
+
+export interface MetricsTable {
+  id: Generated<string>;
+  instance_id: number;
+  collected_at: Timestamp;
+  cpu_percent: number | null;
+  memory_used_mb: number | null;
+  memory_limit_mb: number | null;
+  memory_percent: number | null;
+  connections: number | null;
+  active_queries: number | null;
+  queries_per_sec: number | null;
+  /** Always a fraction 0..1 (the original mixed percent and fraction). */
+  cache_hit_ratio: number | null;
+  uptime_seconds: ColumnType<string | null, number | null | undefined, number | null>;
+  storage_used_mb: number | null;
+  custom: Json<Record<string, unknown>>;
+}
+
+export interface HealthHistoryTable {
+  id: Generated<string>;
+  instance_id: number;
+  checked_at: Timestamp;
+  status: 'healthy' | 'degraded' | 'unhealthy' | 'unknown';
+  response_time_ms: number | null;
+  message: string | null;
+  details: Json<Record<string, unknown>>;
+}
+
+/** Kysely's view of the store; keys are the real (prefixed) table names. */
+export interface Database {
+  '620600_databases_instances': InstancesTable;
+  '620600_databases_credentials': CredentialsTable;
+  '620600_databases_users': UsersTable;
+  '620600_databases_databases': InnerDatabasesTable;
+  '620600_databases_snapshots': SnapshotsTable;
+  '620600_databases_backups': BackupsTable;
+  '620600_databases_metrics': MetricsTable;
+  '620600_databases_health_history': HealthHistoryTable;
+}
+
+export type InstanceRow = Selectable<InstancesTable>;
+export type NewInstance = Insertable<InstancesTable>;
+export type InstanceUpdate = Updateable<InstancesTable>;
+export type CredentialRow = Selectable<CredentialsTable>;
+export type NewCredential = Insertable<CredentialsTable>;

@@ -1,0 +1,144 @@
+/**
+ * The engine adapter contract. An adapter is mostly facts about one engine's official image
+ * (see ../shared/engines/CONTRACTS.md) plus small pure functions that turn an instance's
+ * settings into a container plan, probes and a connection string. Adapters never run anything
+ * themselves and never build shell strings: commands are argv arrays, secrets travel as
+ * environment of an exec, as files, or as client parameters.
+ */
+
+export const ENGINE_IDS = [
+  'mysql', 'postgresql', 'mariadb', 'mssql', 'oracle', 'cockroachdb',
+  'mongodb', 'couchdb', 'arangodb',
+  'redis', 'keydb', 'valkey',
+  'cassandra', 'scylladb',
+  'influxdb', 'timescaledb', 'questdb',
+  'elasticsearch', 'meilisearch', 'typesense',
+  'neo4j', 'janusgraph',
+  'clickhouse', 'duckdb',
+  'h2',
+] as const;
+export type EngineId = (typeof ENGINE_IDS)[number];
+
+export type EngineCategory =
+  | 'relational' | 'document' | 'key_value' | 'wide_column' | 'time_series'
+  | 'search' | 'graph' | 'analytical' | 'embedded';
+
+/** Features an engine may or may not offer; defaults live in BaseAdapter. */
+export interface EngineCapabilities {
+  supportsDatabases: boolean;
+  supportsUsers: boolean;
+  supportsBackup: boolean;
+  supportsRestore: boolean;
+  supportsMetrics: boolean;
+  supportsTls: boolean;
+  supportsReadOnlyRootfs: boolean;
+  /** Runs inside the module (no container), e.g. DuckDB. */
+  isEmbedded: boolean;
+  /** The engine enforces a password (some start without auth: say so, never hide it). */
+  hasAuthentication: boolean;
+}
+
+export interface EnginePort {
+  name: string;
+  containerPort: number;
+  /** The port a client connects to; the one published on the instance's host port. */
+  primary?: boolean;
+}
+
+/** Resources granted by the SKU, used to size the engine (heap, buffer pool, maxmemory ...). */
+export interface SizingInput {
+  memoryMb: number;
+  cpus: number;
+  storageGb: number;
+}
+
+/** What an adapter is given to plan one instance. Identifiers are already validated. */
+export interface AdapterInput {
+  containerName: string;
+  databaseName: string;
+  username: string;
+  /** Goes to env, a secret file or a rendered config file: never into argv. */
+  password: string;
+  version: string;
+  sizing: SizingInput;
+  tls?: { certPath: string; keyPath: string };
+}
+
+/** A file the manager writes into the instance's volume and bind-mounts (read-only) into the container. */
+export interface PlannedFile {
+  /** Absolute path inside the container. */
+  target: string;
+  content: string;
+  /** 'secret' files live in the instance's secrets dir (0600 for the container user). */
+  kind: 'config' | 'secret';
+}
+
+/** The engine part of a container spec; the orchestrator adds hardening, SKU limits, ports and labels. */
+export interface ContainerPlan {
+  env: Record<string, string>;
+  entrypoint?: string[];
+  cmd?: string[];
+  /** uid:gid to run as (cap-free pattern); undefined lets the image's entrypoint step down. */
+  user?: string;
+  /** Where the engine keeps its data (the instance's data volume is mounted here). */
+  dataDir: string;
+  /** Extra volume dirs of the instance mounted read-write: logs, tls ... (target paths). */
+  logsDir?: string;
+  files: PlannedFile[];
+  tmpfs: Record<string, string>;
+  capAdd: string[];
+  pidsLimit: number;
+  /** nofile wanted by the engine; the orchestrator clamps it to the host's hard limit. */
+  nofile: number;
+  readOnlyRootfs: boolean;
+  shmSizeMb?: number;
+  stopTimeoutSeconds: number;
+}
+
+/** How to tell the engine itself answers (not just that its container runs). */
+export type Probe =
+  | { kind: 'exec'; argv: string[]; env?: Record<string, string>; expectStdout?: RegExp }
+  | { kind: 'http'; containerPort: number; path: string; headers?: Record<string, string>; expectStatus: number[] }
+  | { kind: 'tcp'; containerPort: number };
+
+export interface ConnectionDetails {
+  host: string;
+  port: number;
+  database: string;
+  username: string;
+  /** Present only when the caller may see it. */
+  password?: string;
+}
+
+export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
+
+export interface EngineAdapter {
+  readonly engine: EngineId;
+  readonly displayName: string;
+  readonly description: string;
+  readonly category: EngineCategory;
+  /** Official image repository, e.g. docker.io/library/postgres. */
+  readonly defaultImage: string;
+  /** Pinned default tag. */
+  readonly defaultVersion: string;
+  /** Versions (tags) this adapter accepts. */
+  readonly versions: readonly string[];
+  readonly ports: readonly EnginePort[];
+  readonly capabilities: Readonly<EngineCapabilities>;
+  /** Features this adapter does not offer, with the reason, for the UI and the README matrix. */
+  readonly unsupported: Readonly<Record<string, string>>;
+  readonly minMemoryMb: number;
+  readonly minCpus: number;
+  readonly startupTimeoutMs: number;
+  /** Username the engine forces (sa, root, neo4j, elastic ...) or null when any is allowed. */
+  readonly fixedUsername: string | null;
+
+  /** Plan the container for one instance. Pure: no I/O. */
+  plan(input: AdapterInput): ContainerPlan;
+  /** Readiness: succeeds only when the engine itself answers an authenticated request where it can. */
+  readinessProbe(input: AdapterInput): Probe;
+  /** Client URI, password percent-encoded (or left out when not given). */
+  connectionUri(details: ConnectionDetails): string;
+  /** Level of one log line in this engine's format. */
+  logLevel(line: string): LogLevel;
+}

@@ -1,0 +1,203 @@
+/**
+ * What the services need from a container engine. The only implementation talks to Podman's
+ * Docker-compatible API through dockerode (podman-runtime.ts); unit tests fake this interface.
+ * Services never import dockerode.
+ */
+
+export interface PortBinding {
+  containerPort: number;
+  hostPort: number;
+  /** 127.0.0.1 unless external access was asked for. */
+  hostIp: string;
+  protocol?: 'tcp' | 'udp';
+}
+
+export interface BindMount {
+  /** Absolute host path, proven to lie inside the module's data directory. */
+  source: string;
+  target: string;
+  readOnly?: boolean;
+  /** SELinux relabel (`Z`) where the host uses SELinux. */
+  relabel?: boolean;
+}
+
+export interface Ulimit {
+  name: 'nofile' | 'nproc' | 'memlock';
+  soft: number;
+  hard: number;
+}
+
+export interface ResourceLimits {
+  memoryBytes: number;
+  nanoCpus: number;
+  cpuShares?: number;
+  /** Equal to memoryBytes for no swap (F series). */
+  memorySwapBytes?: number;
+  memorySwappiness?: number;
+  oomScoreAdj?: number;
+  pidsLimit: number;
+}
+
+export interface ContainerSpec {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  env: Record<string, string>;
+  /** Replaces the image's entrypoint when set. */
+  entrypoint?: string[];
+  cmd?: string[];
+  /** uid:gid the container runs as; omit to use the image's user. */
+  user?: string;
+  ports: PortBinding[];
+  mounts: BindMount[];
+  /** target path -> mount options, e.g. { '/run/postgresql': 'rw,nosuid,nodev,size=16m,mode=1777' }. */
+  tmpfs: Record<string, string>;
+  resources: ResourceLimits;
+  /** Capabilities added after dropping ALL. */
+  capAdd: string[];
+  readOnlyRootfs: boolean;
+  ulimits: Ulimit[];
+  restartPolicy: 'no' | 'always' | 'unless-stopped' | 'on-failure';
+  logMaxSizeBytes?: number;
+  shmSizeBytes?: number;
+  stopTimeoutSeconds?: number;
+  /** Attach to this network (a VNet) with a static IPv4, instead of the default bridge. */
+  network?: { name: string; ipv4?: string };
+}
+
+export interface ContainerState {
+  status: 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead' | 'unknown';
+  running: boolean;
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  oomKilled: boolean;
+  error?: string;
+}
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  image: string;
+  created: string;
+  labels: Record<string, string>;
+  state: ContainerState;
+  /** Non-secret env names only; values are never returned by the runtime layer. */
+  envNames: string[];
+  ports: PortBinding[];
+  networks: Record<string, { ipAddress: string }>;
+  mounts: { source: string; target: string; readOnly: boolean }[];
+  hostConfig: {
+    memoryBytes: number;
+    nanoCpus: number;
+    cpuShares: number;
+    memorySwapBytes: number;
+    memorySwappiness: number | null;
+    oomScoreAdj: number;
+    pidsLimit: number;
+    capAdd: string[];
+    capDrop: string[];
+    securityOpt: string[];
+    readOnlyRootfs: boolean;
+    privileged: boolean;
+    networkMode: string;
+    pidMode: string;
+    restartPolicy: string;
+    ulimits: Ulimit[];
+  };
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  state: string;
+}
+
+export interface ExecOptions {
+  /** Extra environment for this exec only (how passwords reach clients, never argv). */
+  env?: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  stdin?: Buffer | string | NodeJS.ReadableStream;
+  /** Kill the exec'd process tree and reject after this many ms (default 30 000). */
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
+
+export interface LogEntry {
+  stream: 'stdout' | 'stderr';
+  timestamp: string | null;
+  text: string;
+}
+
+export interface ContainerStats {
+  cpuPercent: number;
+  memoryUsedBytes: number;
+  memoryLimitBytes: number;
+  memoryPercent: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
+export interface NetworkSpec {
+  name: string;
+  subnet: string;
+  gateway?: string;
+  labels: Record<string, string>;
+  internal?: boolean;
+}
+
+export interface NetworkInfo {
+  name: string;
+  id: string;
+  subnet: string | null;
+  gateway: string | null;
+  labels: Record<string, string>;
+}
+
+export interface RuntimeInfo {
+  socketPath: string;
+  version: string;
+  apiVersion: string;
+  rootless: boolean;
+  cgroupVersion: string;
+  ociRuntime: string;
+}
+
+export interface ContainerRuntime {
+  /** Which socket answered and what is behind it. */
+  info(): Promise<RuntimeInfo>;
+  createContainer(spec: ContainerSpec): Promise<{ id: string }>;
+  startContainer(idOrName: string): Promise<void>;
+  stopContainer(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  restartContainer(idOrName: string, timeoutSeconds?: number): Promise<void>;
+  /** Idempotent: a missing container is not an error. */
+  removeContainer(idOrName: string, options?: { force?: boolean }): Promise<void>;
+  /** null when the container does not exist. */
+  inspectContainer(idOrName: string): Promise<ContainerInfo | null>;
+  /** Containers carrying every label given (key=value, or key alone for presence). */
+  listContainers(labels: Record<string, string | true>): Promise<ContainerSummary[]>;
+  exec(idOrName: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  logs(idOrName: string, options?: { tail?: number; since?: Date }): Promise<LogEntry[]>;
+  stats(idOrName: string): Promise<ContainerStats>;
+  imageExists(ref: string): Promise<boolean>;
+  imageLabels(ref: string): Promise<Record<string, string> | null>;
+  createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
+  /** Idempotent. */
+  removeNetwork(name: string): Promise<void>;
+  listNetworks(labels: Record<string, string | true>): Promise<NetworkInfo[]>;
+  inspectNetwork(name: string): Promise<NetworkInfo | null>;
+  listVolumes(labels: Record<string, string | true>): Promise<{ name: string; labels: Record<string, string> }[]>;
+  removeVolume(name: string): Promise<void>;
+}

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Three tiers (STYLE.md): unit tests with fakes, API tests through app.inject on the embedded
+// store, and tests on real Podman and real engines. `npm test` runs all three; the podman tier
+// fails (never skips) when Podman is missing.
+export default defineConfig({
+  test: {
+    projects: [
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
+      { test: { name: 'api', include: ['test/api/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'podman',
+          include: ['test/podman/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 900_000,
+          fileParallelism: false,
+          globalSetup: ['test/podman/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
