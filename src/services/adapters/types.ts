@@ -93,12 +93,22 @@ export interface ContainerPlan {
   readOnlyRootfs: boolean;
   shmSizeMb?: number;
   stopTimeoutSeconds: number;
+  /**
+   * Further persistent dirs of the instance (volume name -> container target), mounted read-write
+   * and owned like dataDir; e.g. CockroachDB's certs dir, which lives outside its data dir.
+   * Optional; added by the adapters helper.
+   */
+  extraVolumes?: Readonly<Record<string, string>>;
 }
 
 /** How to tell the engine itself answers (not just that its container runs). */
 export type Probe =
   | { kind: 'exec'; argv: string[]; env?: Record<string, string>; expectStdout?: RegExp }
-  | { kind: 'http'; containerPort: number; path: string; headers?: Record<string, string>; expectStatus: number[] }
+  | {
+      kind: 'http'; containerPort: number; path: string; headers?: Record<string, string>; expectStatus: number[];
+      /** 'https' when the engine serves TLS on that port (self-signed: do not verify). Default 'http'. Optional; added by the adapters helper. */
+      scheme?: 'http' | 'https';
+    }
   | { kind: 'tcp'; containerPort: number };
 
 export interface ConnectionDetails {
@@ -109,6 +119,9 @@ export interface ConnectionDetails {
   /** Present only when the caller may see it. */
   password?: string;
 }
+
+/** An argv run inside the container with `podman exec`; secrets only in env or in planned files. */
+export type ExecStep = Extract<Probe, { kind: 'exec' }>;
 
 export type LogLevel = 'error' | 'warning' | 'info' | 'debug';
 
@@ -141,4 +154,11 @@ export interface EngineAdapter {
   connectionUri(details: ConnectionDetails): string;
   /** Level of one log line in this engine's format. */
   logLevel(line: string): LogLevel;
+  /**
+   * Steps to run once, in order, after the first successful readiness probe of a new instance:
+   * what the image cannot do from env (Cassandra's default superuser, MSSQL's database, H2's
+   * admin password). Each step is harmless when repeated. Absent or [] when nothing is needed.
+   * Optional; added by the adapters helper.
+   */
+  postStartCommands?(input: AdapterInput): ExecStep[];
 }

@@ -1,0 +1,75 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from '../src/config.js';
+import { migrateUp } from '../src/db/migrator.js';
+import { openStore, type Store } from '../src/db/store.js';
+import { databasesPlugin, onDisable, onEnable, type HookResult, type ModuleContext, type Services } from '../src/index.js';
+import { readManifest } from '../src/manifest.js';
+import { createAuth, resolveTokens } from './auth.js';
+import { placeholderPage } from './placeholder-page.js';
+
+export interface HostOverrides {
+  /** Replaces module services (tests pass fakes). */
+  services?: Partial<Services>;
+  /** An already open store to share between hosts in one test file; the host will not close it. */
+  store?: Store;
+  /** Fastify logger setting; default: pino at config.logLevel. */
+  logger?: boolean;
+}
+
+export interface HostInfo {
+  ctx: ModuleContext;
+  storeKind: Store['kind'];
+  /** File holding generated tokens, or null when both came from the environment. */
+  tokensFile: string | null;
+  enable: HookResult;
+}
+
+export type HostApp = FastifyInstance & { flux: HostInfo };
+
+const FRONTEND_DIST = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
+
+/**
+ * A stand-in for the Flux host: store + migrations, tokens, the module context, the enable
+ * hook, the module's plugin under its mount path, and the UI at `/`. Closing the app runs
+ * the disable hook and closes the store.
+ */
+export async function buildHost(config: Readonly<Config>, overrides: HostOverrides = {}): Promise<HostApp> {
+  const manifest = readManifest();
+  const app = Fastify({
+    logger: overrides.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    // Fastify's default (100) would answer 414 before the schema sees a 128-character table name.
+    routerOptions: { maxParamLength: 256 },
+  });
+  const store = overrides.store ?? (await openStore(config, app.log));
+  try {
+    await migrateUp(store.db);
+    const tokens = await resolveTokens(config, app.log);
+    const ctx: ModuleContext = {
+      db: store.db,
+      ...createAuth(tokens),
+      logger: app.log.child({ module: manifest.module_id }),
+      dataDir: path.join(config.dataDir, 'modules', manifest.name),
+      config,
+    };
+    const enable = await onEnable(ctx);
+    for (const w of enable.warnings) app.log.warn(w);
+    app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable } satisfies HostInfo);
+
+    await app.register(databasesPlugin, { prefix: manifest.backend.mount, ctx, services: overrides.services });
+    if (existsSync(path.join(FRONTEND_DIST, 'index.html'))) await app.register(fastifyStatic, { root: FRONTEND_DIST });
+    else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage(manifest)));
+
+    app.addHook('onClose', async () => {
+      await onDisable(ctx);
+      if (!overrides.store) await store.close();
+    });
+    return app as unknown as HostApp;
+  } catch (err) {
+    if (!overrides.store) await store.close();
+    throw err;
+  }
+}

@@ -1,0 +1,30 @@
+import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { errorHandler } from './http/error-handler.js';
+import type { ModuleContext } from './module-contract.js';
+import { backupRoutes } from './routes/backups.js';
+import { dataRoutes } from './routes/data.js';
+import { instanceRoutes } from './routes/instances.js';
+import { monitoringRoutes } from './routes/monitoring.js';
+import { systemRoutes } from './routes/system.js';
+import { createServices, type Services } from './services/index.js';
+
+export interface DatabasesPluginOptions {
+  ctx: ModuleContext;
+  /** Replaces services (tests pass fakes); the rest come from createServices. */
+  services?: Partial<Services>;
+}
+
+/**
+ * The module's Fastify plugin; the host registers it under `/api/modules/databases`.
+ * Encapsulated on purpose: its error and not-found handlers apply to its own routes only.
+ */
+export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> = async (app, { ctx, services: overrides }) => {
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setErrorHandler(errorHandler(ctx.logger));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
+  const services = createServices(ctx, overrides);
+  for (const routes of [systemRoutes, instanceRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
+    await app.register(routes, { ctx, services });
+  }
+};

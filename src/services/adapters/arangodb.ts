@@ -1,0 +1,60 @@
+import { BaseAdapter, caps, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+/**
+ * ArangoDB from docker.io/library/arangodb (CONTRACTS §10). The only account the image sets up is
+ * `root`, from ARANGO_ROOT_PASSWORD_FILE. cgroup limits are not detected, so memory and cores are
+ * passed through the override env.
+ */
+export class ArangodbAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'arangodb';
+  readonly displayName = 'ArangoDB';
+  readonly description = 'Multi-model database: documents, graphs and key-value with AQL';
+  readonly category: EngineCategory = 'document';
+  readonly defaultImage = 'docker.io/library/arangodb';
+  readonly defaultVersion = '3.12';
+  readonly versions: readonly string[] = ['3.12'];
+  readonly ports = [{ name: 'http', containerPort: 8529, primary: true }];
+  override readonly capabilities = caps({ supportsReadOnlyRootfs: true });
+  override readonly unsupported = {
+    tls: 'needs a combined PEM and an ssl:// endpoint; not wired',
+    foxxApps: '/var/lib/arangodb3-apps is kept on the instance volume as an extra volume only',
+  };
+  override readonly minMemoryMb = 1024;
+  override readonly startupTimeoutMs = 90_000;
+  override readonly fixedUsername = 'root';
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    // What arangod believes it has: the SKU memory minus 10 % headroom; RocksDB caches derive from it.
+    return { detectedMemory: Math.floor(s.memoryMb * 0.9) };
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    return {
+      env: {
+        ARANGO_ROOT_PASSWORD_FILE: '/run/secrets/root-password',
+        ARANGODB_OVERRIDE_DETECTED_TOTAL_MEMORY: String(this.memoryShares(input.sizing).detectedMemory! * 1024 * 1024),
+        ARANGODB_OVERRIDE_DETECTED_NUMBER_OF_CORES: String(Math.max(1, Math.ceil(input.sizing.cpus))),
+      },
+      // Runs as root with no user switch; data dirs are group 0 + 775 (§10): no capabilities.
+      dataDir: '/var/lib/arangodb3',
+      extraVolumes: { apps: '/var/lib/arangodb3-apps' },
+      files: [this.secret('root-password', input.password)],
+      pidsLimit: 2048,
+      stopTimeoutSeconds: 60,
+    };
+  }
+
+  /** Host-side: /_api/version with root's credentials (401 without; the init server is on 8999). */
+  protected probe(input: AdapterInput): Probe {
+    return {
+      kind: 'http', containerPort: 8529, path: '/_api/version',
+      headers: { Authorization: this.basicAuth('root', input.password) },
+      expectStatus: [200],
+    };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    return this.uri('http', d, `/_db/${encodeURIComponent(d.database)}`);
+  }
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { renderConfig } from '../config-renderer.js';
+import { BaseAdapter, caps, clamp, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
+
+/**
+ * ClickHouse from docker.io/clickhouse/clickhouse-server (CONTRACTS §24). The user is rendered
+ * into users.d with a SHA-256 password hash (a secret file) instead of CLICKHOUSE_PASSWORD env, so
+ * the password is neither in env nor argv, and the same files work on the local 18.16 stand-in:
+ * config root <yandex> before 21.x (LOCAL-FACTS), <clickhouse> after.
+ */
+export class ClickhouseAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'clickhouse';
+  readonly displayName = 'ClickHouse';
+  readonly description = 'Column-oriented OLAP database for real-time analytics';
+  readonly category: EngineCategory = 'analytical';
+  readonly defaultImage = 'docker.io/clickhouse/clickhouse-server';
+  readonly defaultVersion = '25.8';
+  // 18.16 is for the local stand-in (run with FLUX_DATABASES_IMAGE_CLICKHOUSE): no such vendor tag.
+  readonly versions: readonly string[] = ['25.8', '24.8', '18.16'];
+  readonly ports = [
+    { name: 'http', containerPort: 8123, primary: true },
+    { name: 'native', containerPort: 9000 },
+  ];
+  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true, supportsTls: true });
+  override readonly unsupported = {
+    readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
+    backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',
+  };
+  override readonly minMemoryMb = 1024;
+  override readonly startupTimeoutMs = 60_000;
+  protected override readonly defaultNofile = 262144;
+  protected override readonly defaultPidsLimit = 4096;
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    // Server cap 80 % (the default ratio is 0.9 of the host, not the container); caches shrink with small SKUs.
+    return {
+      maxServerMemory: Math.floor(s.memoryMb * 0.8),
+      markCache: clamp(Math.floor(s.memoryMb / 8), 64, 5120),
+      uncompressedCache: clamp(Math.floor(s.memoryMb / 16), 32, 8192),
+    };
+  }
+
+  renderFiles(input: AdapterInput): { server: string; users: string } {
+    const root = major(input.version) >= 21 ? 'clickhouse' : 'yandex';
+    const m = this.memoryShares(input.sizing);
+    const MB = 1024 * 1024;
+    const common = { containerName: input.containerName, memoryMb: input.sizing.memoryMb, cpus: input.sizing.cpus, root };
+    return {
+      server: renderConfig('clickhouse', 'server.xml.njk', {
+        ...common, httpPort: 8123, tcpPort: 9000,
+        maxConnections: clamp(Math.floor(input.sizing.memoryMb / 4), 256, 4096),
+        maxConcurrentQueries: clamp(Math.ceil(input.sizing.cpus) * 25, 25, 1000),
+        maxServerMemoryBytes: m.maxServerMemory! * MB,
+        markCacheBytes: m.markCache! * MB,
+        uncompressedCacheBytes: m.uncompressedCache! * MB,
+        tls: input.tls ?? null,
+      }),
+      users: renderConfig('clickhouse', 'users.xml.njk', {
+        ...common, username: input.username,
+        passwordSha256Hex: createHash('sha256').update(input.password, 'utf8').digest('hex'),
+        // SQL-driven access control exists from 20.x.
+        accessManagement: major(input.version) >= 21,
+      }),
+    };
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    const files = this.renderFiles(input);
+    return {
+      env: {
+        CLICKHOUSE_DB: input.databaseName,
+        // Our users.d file defines the users; the entrypoint must not write its own.
+        CLICKHOUSE_SKIP_USER_SETUP: '1',
+      },
+      // --user on pre-owned dirs: no chown, no gosu, no capabilities (§24).
+      user: '101:101',
+      dataDir: '/var/lib/clickhouse',
+      logsDir: '/var/log/clickhouse-server',
+      files: [
+        { target: '/etc/clickhouse-server/config.d/docker_related_config.xml', content: files.server, kind: 'config' },
+        { target: '/etc/clickhouse-server/users.d/flux-users.xml', content: files.users, kind: 'secret' },
+      ],
+    };
+  }
+
+  /** Host-side, authenticated: SELECT 1 over HTTP with basic auth (works on 18.x too). */
+  protected probe(input: AdapterInput): Probe {
+    return {
+      kind: 'http', containerPort: 8123, path: '/?query=SELECT%201',
+      headers: { Authorization: this.basicAuth(input.username, input.password) }, expectStatus: [200],
+    };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    return this.uri('http', d, '/', `database=${encodeURIComponent(d.database)}`);
+  }
+}

@@ -1,0 +1,64 @@
+import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+/**
+ * CockroachDB single node from docker.io/cockroachdb/cockroach (CONTRACTS §7), in secure mode:
+ * the entrypoint creates the CA and node/root certificates in /cockroach/certs (kept as an extra
+ * volume so a recreated container still starts) and the user/database from COCKROACH_* env.
+ */
+export class CockroachdbAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'cockroachdb';
+  readonly displayName = 'CockroachDB';
+  readonly description = 'Distributed SQL database speaking the PostgreSQL wire protocol (single node)';
+  readonly category: EngineCategory = 'relational';
+  readonly defaultImage = 'docker.io/cockroachdb/cockroach';
+  readonly defaultVersion = 'v26.2.4';
+  readonly versions: readonly string[] = ['v26.2.4'];
+  readonly ports = [
+    { name: 'sql', containerPort: 26257, primary: true },
+    { name: 'http', containerPort: 8080 },
+  ];
+  override readonly unsupported = {
+    tls: 'TLS is always on with the certificates the entrypoint generates; custom certificates are not wired',
+    readOnlyRootfs: 'the start script writes certs, fifo and marker files under /cockroach',
+  };
+  override readonly minMemoryMb = 1024;
+  override readonly startupTimeoutMs = 120_000;
+  protected override readonly logFormat = 'glog' as const;
+  protected override readonly defaultStopTimeoutSeconds = 60;
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    // The documented 25 % + 25 %, as absolute sizes of the container's memory.
+    return { cache: share(s.memoryMb, 0.25, 128), maxSqlMemory: share(s.memoryMb, 0.25, 128) };
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    const m = this.memoryShares(input.sizing);
+    return {
+      env: {
+        COCKROACH_USER: input.username,
+        COCKROACH_PASSWORD: input.password,
+        COCKROACH_DATABASE: input.databaseName,
+      },
+      cmd: ['start-single-node', `--cache=${m.cache}MiB`, `--max-sql-memory=${m.maxSqlMemory}MiB`],
+      // Runs as container root with no user switch: no capabilities (§7).
+      dataDir: '/cockroach/cockroach-data',
+      extraVolumes: { certs: '/cockroach/certs' },
+      pidsLimit: 2048,
+    };
+  }
+
+  /** SQL as root with the client certificate the entrypoint made; the database must exist (init finished). */
+  protected probe(input: AdapterInput): Probe {
+    return {
+      kind: 'exec',
+      argv: ['cockroach', 'sql', '--certs-dir=/cockroach/certs', '--host=localhost:26257', '--format=tsv',
+        '-e', `SELECT count(*) FROM [SHOW DATABASES] WHERE database_name = '${input.databaseName}'`],
+      expectStdout: /^1$/m,
+    };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    return this.uri('postgresql', d, `/${encodeURIComponent(d.database)}`, 'sslmode=require');
+  }
+}

@@ -1,0 +1,72 @@
+import { renderConfig } from '../config-renderer.js';
+import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+/**
+ * Elasticsearch from docker.elastic.co (CONTRACTS §19), single node with security on: user
+ * `elastic`, password from ELASTIC_PASSWORD (the entrypoint puts it in the keystore). HTTPS only
+ * when the instance has TLS material; transport TLS is not needed for single-node discovery.
+ */
+export class ElasticsearchAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'elasticsearch';
+  readonly displayName = 'Elasticsearch';
+  readonly description = 'Distributed search and analytics engine (single node)';
+  readonly category: EngineCategory = 'search';
+  readonly defaultImage = 'docker.elastic.co/elasticsearch/elasticsearch';
+  readonly defaultVersion = '8.19.20';
+  readonly versions: readonly string[] = ['8.19.20', '9.4.4'];
+  readonly ports = [
+    { name: 'http', containerPort: 9200, primary: true },
+    { name: 'transport', containerPort: 9300 },
+  ];
+  override readonly capabilities = caps({ supportsDatabases: false, supportsTls: true });
+  override readonly unsupported = {
+    databases: 'indices, not databases; the database name is not used',
+    backup: 'snapshot repository (path.repo) is not wired',
+    readOnlyRootfs: 'the entrypoint writes the keystore under config/',
+    hostSysctl: 'vm.max_map_count >= 262144 is the host\'s job; single-node discovery only warns',
+  };
+  override readonly minMemoryMb = 2048;
+  override readonly minCpus = 1;
+  override readonly startupTimeoutMs = 180_000;
+  override readonly fixedUsername = 'elastic';
+  protected override readonly logFormat = 'json' as const;
+  protected override readonly defaultPidsLimit = 4096;
+  protected override readonly defaultNofile = 65535;
+  protected override readonly defaultStopTimeoutSeconds = 60;
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    // Half for the heap (Elastic's rule), the other half for Lucene's file cache; 31 GB cap.
+    return { heap: jvmHeapMb(s.memoryMb, 0.5) };
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    const heap = this.memoryShares(input.sizing).heap;
+    const yml = renderConfig('elasticsearch', 'elasticsearch.yml.njk', {
+      containerName: input.containerName, memoryMb: input.sizing.memoryMb, port: 9200, clusterName: 'flux',
+      tls: input.tls ?? null,
+    });
+    return {
+      env: { ELASTIC_PASSWORD: input.password, ES_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m` },
+      // The image runs as 1000:0 with no privilege change: no capabilities.
+      user: '1000:0',
+      dataDir: '/usr/share/elasticsearch/data',
+      logsDir: '/usr/share/elasticsearch/logs',
+      files: [{ target: '/usr/share/elasticsearch/config/elasticsearch.yml', content: yml, kind: 'config' }],
+    };
+  }
+
+  /** Host-side, as elastic: 200 once the cluster is at least yellow. */
+  protected probe(input: AdapterInput): Probe {
+    return {
+      kind: 'http', scheme: input.tls ? 'https' : 'http', containerPort: 9200,
+      path: '/_cluster/health?wait_for_status=yellow&timeout=2s',
+      headers: { Authorization: this.basicAuth('elastic', input.password) },
+      expectStatus: [200],
+    };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    return this.uri('http', d);
+  }
+}

@@ -1,0 +1,108 @@
+import { renderConfig } from '../config-renderer.js';
+import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+const is1x = (version: string): boolean => version.startsWith('1.');
+
+/**
+ * InfluxDB from docker.io/library/influxdb (CONTRACTS §16). Two contracts, chosen by version:
+ * - 2.x: auto-setup (DOCKER_INFLUXDB_INIT_*) with org `flux`, bucket = database; the admin token is
+ *   the instance password, so the module can authenticate without storing a second secret.
+ * - 1.x: INFLUXDB_* init env with HTTP auth on, and a rendered influxdb.conf (the local stand-in
+ *   is InfluxDB 1.6 behind this contract).
+ */
+export class InfluxdbAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'influxdb';
+  readonly displayName = 'InfluxDB';
+  readonly description = 'Time-series database (2.x with orgs, buckets and tokens; 1.x with InfluxQL)';
+  readonly category: EngineCategory = 'time_series';
+  readonly defaultImage = 'docker.io/library/influxdb';
+  readonly defaultVersion = '2.9';
+  readonly versions: readonly string[] = ['2.9', '2.8', '1.12', '1.11', '1.8', '1.6'];
+  readonly ports = [{ name: 'http', containerPort: 8086, primary: true }];
+  override readonly capabilities = caps({ supportsTls: true });
+  override readonly unsupported = {
+    uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
+    readOnlyRootfs: 'untested for either contract',
+  };
+  override readonly minMemoryMb = 256;
+  override readonly startupTimeoutMs = 60_000;
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    // The in-memory write cache (1.x cache-max-memory-size / 2.x storage-cache-max-memory-size).
+    return { writeCache: share(s.memoryMb, 0.25, 64, 8192) };
+  }
+
+  protected override checkInput(input: AdapterInput): void {
+    super.checkInput(input);
+    if (!is1x(input.version) && input.password.length < 8) throw new Error('InfluxDB 2 needs a password of at least 8 characters');
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    return is1x(input.version) ? this.plan1x(input) : this.plan2x(input);
+  }
+
+  private plan2x(input: AdapterInput): PlanParts {
+    const cacheBytes = this.memoryShares(input.sizing).writeCache! * 1024 * 1024;
+    const env: Record<string, string> = {
+      DOCKER_INFLUXDB_INIT_MODE: 'setup',
+      DOCKER_INFLUXDB_INIT_USERNAME: input.username,
+      DOCKER_INFLUXDB_INIT_PASSWORD_FILE: '/run/secrets/influxdb-password',
+      DOCKER_INFLUXDB_INIT_ADMIN_TOKEN_FILE: '/run/secrets/influxdb-token',
+      DOCKER_INFLUXDB_INIT_ORG: 'flux',
+      DOCKER_INFLUXDB_INIT_BUCKET: input.databaseName,
+      // CLI configs on the data volume instead of a second volume at /etc/influxdb2.
+      INFLUX_CONFIGS_PATH: '/var/lib/influxdb2/influx-configs',
+      INFLUXD_STORAGE_CACHE_MAX_MEMORY_SIZE: String(cacheBytes),
+      INFLUXD_REPORTING_DISABLED: 'true',
+    };
+    if (input.tls) Object.assign(env, { INFLUXD_TLS_CERT: input.tls.certPath, INFLUXD_TLS_KEY: input.tls.keyPath });
+    return {
+      env,
+      user: '1000:1000',
+      dataDir: '/var/lib/influxdb2',
+      files: [this.secret('influxdb-password', input.password), this.secret('influxdb-token', input.password)],
+    };
+  }
+
+  private plan1x(input: AdapterInput): PlanParts {
+    const conf = renderConfig('influxdb', 'influxdb.conf.njk', {
+      containerName: input.containerName, memoryMb: input.sizing.memoryMb, port: 8086,
+      cacheMaxMemoryBytes: this.memoryShares(input.sizing).writeCache! * 1024 * 1024,
+      tls: input.tls ?? null,
+    });
+    return {
+      env: {
+        INFLUXDB_DB: input.databaseName,
+        INFLUXDB_HTTP_AUTH_ENABLED: 'true',
+        INFLUXDB_ADMIN_USER: input.username,
+        // The 1.x init script has no _FILE variant.
+        INFLUXDB_ADMIN_PASSWORD: input.password,
+      },
+      // The 1.x image runs as influxdb (1500) itself: no capabilities.
+      user: '1500:1500',
+      dataDir: '/var/lib/influxdb',
+      files: [{ target: '/etc/influxdb/influxdb.conf', content: conf, kind: 'config' }],
+    };
+  }
+
+  /** Host-side, authenticated: 1.x SHOW DATABASES with basic auth; 2.x the org list with the token. */
+  protected probe(input: AdapterInput): Probe {
+    const scheme = input.tls ? 'https' : 'http';
+    if (is1x(input.version)) {
+      return {
+        kind: 'http', scheme, containerPort: 8086, path: '/query?q=SHOW%20DATABASES',
+        headers: { Authorization: this.basicAuth(input.username, input.password) }, expectStatus: [200],
+      };
+    }
+    return {
+      kind: 'http', scheme, containerPort: 8086, path: '/api/v2/orgs?org=flux',
+      headers: { Authorization: `Token ${input.password}` }, expectStatus: [200],
+    };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    // The HTTP endpoint; 1.x clients also take user:password@ and the database as ?db=.
+    return this.uri('http', d, '/', `db=${encodeURIComponent(d.database)}`);
+  }
+}

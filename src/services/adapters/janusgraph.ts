@@ -1,0 +1,59 @@
+import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+/**
+ * JanusGraph from docker.io/janusgraph/janusgraph (CONTRACTS §23) with its default embedded
+ * BerkeleyDB + Lucene backend. Gremlin Server has no authentication unless configured with a
+ * credentials graph, which this adapter does not do: say so instead of pretending.
+ */
+export class JanusgraphAdapter extends BaseAdapter {
+  readonly engine: EngineId = 'janusgraph';
+  readonly displayName = 'JanusGraph';
+  readonly description = 'Distributed graph database over Gremlin (embedded BerkeleyDB backend)';
+  readonly category: EngineCategory = 'graph';
+  readonly defaultImage = 'docker.io/janusgraph/janusgraph';
+  readonly defaultVersion = '1.1.0';
+  readonly versions: readonly string[] = ['1.1.0', '1.0.0'];
+  readonly ports = [{ name: 'gremlin', containerPort: 8182, primary: true }];
+  override readonly capabilities = caps({ supportsDatabases: false, supportsUsers: false, hasAuthentication: false, supportsMetrics: false });
+  override readonly unsupported = {
+    authentication: 'Gremlin Server auth (SASL + credentials graph) is configuration-only and unverified; the server is open: publish it on 127.0.0.1 only',
+    databases: 'one graph per instance',
+    users: 'no users without Gremlin Server authentication',
+    backup: 'BerkeleyDB needs the server stopped to copy; not wired',
+    tls: 'keystore settings unverified; not wired',
+  };
+  override readonly minMemoryMb = 1024;
+  override readonly startupTimeoutMs = 180_000;
+  protected override readonly defaultPidsLimit = 4096;
+  protected override readonly defaultStopTimeoutSeconds = 60;
+
+  override memoryShares(s: SizingInput): Record<string, number> {
+    return { heap: jvmHeapMb(s.memoryMb, 0.5) };
+  }
+
+  protected containerPlan(input: AdapterInput): PlanParts {
+    const heap = this.memoryShares(input.sizing).heap;
+    return {
+      env: {
+        JANUS_PROPS_TEMPLATE: 'berkeleyje-lucene',
+        // Honoured by any JVM; the image's own heap variable is unverified.
+        JAVA_TOOL_OPTIONS: `-Xms${heap}m -Xmx${heap}m`,
+        // HTTP as well as WebSocket, so the probe and REST clients work.
+        'gremlinserver.channelizer': 'org.apache.tinkerpop.gremlin.server.channel.WsAndHttpChannelizer',
+      },
+      // The image runs as janusgraph (999) already; --user avoids the root chroot path (SYS_CHROOT).
+      user: '999:999',
+      dataDir: '/var/lib/janusgraph',
+    };
+  }
+
+  /** Host-side Gremlin over HTTP: 1+1 answers 200 only when the graph is open. */
+  protected probe(_input: AdapterInput): Probe {
+    return { kind: 'http', containerPort: 8182, path: '/?gremlin=1%2B1', expectStatus: [200] };
+  }
+
+  connectionUri(d: ConnectionDetails): string {
+    return this.uri('ws', { ...d, username: '', password: undefined }, '/gremlin');
+  }
+}

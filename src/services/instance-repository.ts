@@ -1,0 +1,54 @@
+import { sql, type Kysely } from 'kysely';
+import { TABLES } from '../constants.js';
+import type { Database, InstanceRow, InstanceUpdate, NewInstance } from '../db/schema.js';
+
+/** Data access for instance rows; the db comes first, as in every repository function. */
+
+export async function insertInstance(db: Kysely<Database>, row: NewInstance): Promise<InstanceRow> {
+  return db.insertInto(TABLES.instances).values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function findInstance(db: Kysely<Database>, id: number): Promise<InstanceRow | undefined> {
+  return db.selectFrom(TABLES.instances).selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findInstanceByName(db: Kysely<Database>, name: string): Promise<InstanceRow | undefined> {
+  return db.selectFrom(TABLES.instances).selectAll().where('name', '=', name).executeTakeFirst();
+}
+
+export async function listInstances(db: Kysely<Database>): Promise<InstanceRow[]> {
+  return db.selectFrom(TABLES.instances).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+}
+
+export async function updateInstance(db: Kysely<Database>, id: number, patch: InstanceUpdate): Promise<InstanceRow | undefined> {
+  return db.updateTable(TABLES.instances).set({ ...patch, updated_at: sql<Date>`now()` as never })
+    .where('id', '=', id).returningAll().executeTakeFirst();
+}
+
+export async function deleteInstanceRow(db: Kysely<Database>, id: number): Promise<void> {
+  await db.deleteFrom(TABLES.instances).where('id', '=', id).execute();
+}
+
+export async function usedPorts(db: Kysely<Database>): Promise<Set<number>> {
+  const rows = await db.selectFrom(TABLES.instances).select('port').where('port', 'is not', null).execute();
+  return new Set(rows.map((r) => r.port!));
+}
+
+export async function usedVnetIps(db: Kysely<Database>, vnetName: string): Promise<Set<string>> {
+  const rows = await db.selectFrom(TABLES.instances).select('vnet_ip')
+    .where('vnet_name', '=', vnetName).where('vnet_ip', 'is not', null).execute();
+  return new Set(rows.map((r) => r.vnet_ip!));
+}
+
+export async function countOnVnet(db: Kysely<Database>, vnetName: string): Promise<number> {
+  const row = await db.selectFrom(TABLES.instances).select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('vnet_name', '=', vnetName).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** pg's unique_violation, as raised by both pg and PGlite. */
+export function isUniqueViolation(err: unknown, constraintPart?: string): boolean {
+  const e = err as { code?: string; constraint?: string; message?: string };
+  if (e?.code !== '23505') return false;
+  return !constraintPart || `${e.constraint ?? ''} ${e.message ?? ''}`.includes(constraintPart);
+}

@@ -1,0 +1,279 @@
+import Docker from 'dockerode';
+import type { Config } from '../../config.js';
+import { LABELS, MODULE_ID } from '../../constants.js';
+import { conflict, unavailable } from '../../errors.js';
+import type {
+  ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
+  LogEntry, NetworkInfo, NetworkSpec, RuntimeInfo,
+} from './container-runtime.js';
+import { toCreateOptions } from './podman-create-options.js';
+import { runExec } from './podman-exec.js';
+import { labelFilter, toContainerInfo } from './podman-inspect.js';
+import * as networks from './podman-networks.js';
+import { parseLogFrames, splitFrames } from './podman-logs.js';
+import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-stats.js';
+import { isNotFound, runtimeError } from './runtime-errors.js';
+import { discoverSocket } from './socket-discovery.js';
+
+/** libpod endpoints need a versioned path; 4.0.0 is the oldest Podman 4 API and is served by 4.x. */
+const LIBPOD = '/v4.0.0/libpod';
+/** Podman 4.3 returns an empty precpu_stats with stream=false; a second sample this much later gives the delta. */
+const STATS_SAMPLE_GAP_MS = 500;
+
+interface LibpodInfo {
+  host?: { security?: { rootless?: boolean }; cgroupVersion?: string; ociRuntime?: { name?: string } };
+  version?: { Version?: string; APIVersion?: string };
+}
+
+/** ContainerRuntime over Podman's Docker-compatible API (dockerode), plus a few libpod endpoints via modem.dial. */
+export class PodmanRuntime implements ContainerRuntime {
+  readonly docker: Docker;
+  readonly socketPath: string;
+
+  /**
+   * @param target a unix socket path (`unix://` prefix allowed) or a ready Dockerode instance.
+   * @param options.guardLabels refuse to start/stop/restart/remove anything that does not carry
+   *   LABELS.module=620600 (default true): the module never changes what it did not create.
+   */
+  constructor(target: string | Docker, private readonly options: { guardLabels?: boolean } = {}) {
+    if (typeof target === 'string') {
+      this.socketPath = target.replace(/^unix:\/\//, '');
+      this.docker = new Docker({ socketPath: this.socketPath });
+    } else {
+      this.docker = target;
+      this.socketPath = String((target.modem as { socketPath?: unknown }).socketPath ?? '');
+    }
+  }
+
+  /** Finds the socket the way the module is configured to; the error lists every place tried. */
+  static fromConfig(config: Parameters<typeof discoverSocket>[0], discover: typeof discoverSocket = discoverSocket): PodmanRuntime {
+    const found = discover(config);
+    if (!found.found) {
+      const tried = found.tried.map((c) => `${c.source}: ${c.path ?? c.note ?? '?'}`).join('; ') || 'nothing configured';
+      throw unavailable(`No Podman API socket found (tried ${tried}). Start one with: podman system service --time=0 unix://${found.path}`);
+    }
+    return new PodmanRuntime(found.path);
+  }
+
+  /** Throws 409 when the object exists but was not labelled by this module; a missing object passes. */
+  private async guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
+    if (this.options.guardLabels === false) return;
+    let found: Record<string, string> | null | undefined;
+    try {
+      found = await labels();
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw runtimeError(`inspect ${kind}`, name, e);
+    }
+    if (found && found[LABELS.module] !== MODULE_ID) {
+      throw conflict(`${kind} ${name} was not created by the databases module (no ${LABELS.module}=${MODULE_ID} label); leaving it alone`);
+    }
+  }
+
+  private guardContainer(idOrName: string): Promise<void> {
+    return this.guard('container', idOrName, async () => (await this.docker.getContainer(idOrName).inspect()).Config?.Labels ?? {});
+  }
+
+  /** GET/POST a libpod endpoint; dockerode has no method for these and is never patched. */
+  private libpod<T>(method: 'GET' | 'POST', path: string, query: Record<string, unknown> = {}): Promise<T> {
+    return new Promise((resolve, reject) => {
+      this.docker.modem.dial(
+        { path: `${LIBPOD}${path}?`, method, options: query, statusCodes: { 200: true, 404: 'not found', 500: 'server error' } },
+        (err, data) => (err ? reject(err) : resolve(data as T)),
+      );
+    });
+  }
+
+  async info(): Promise<RuntimeInfo> {
+    try {
+      const i = await this.libpod<LibpodInfo>('GET', '/info');
+      return {
+        socketPath: this.socketPath,
+        version: i.version?.Version ?? 'unknown',
+        apiVersion: i.version?.APIVersion ?? 'unknown',
+        rootless: Boolean(i.host?.security?.rootless),
+        cgroupVersion: i.host?.cgroupVersion ?? 'unknown',
+        ociRuntime: i.host?.ociRuntime?.name ?? 'unknown',
+      };
+    } catch (e) {
+      throw runtimeError('podman info on', this.socketPath, e);
+    }
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<{ id: string }> {
+    try {
+      const c = await this.docker.createContainer(toCreateOptions(spec));
+      return { id: c.id };
+    } catch (e) {
+      throw runtimeError('create container', spec.name, e);
+    }
+  }
+
+  async startContainer(idOrName: string): Promise<void> {
+    await this.guardContainer(idOrName);
+    try {
+      await this.docker.getContainer(idOrName).start();
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 304) return; // already running
+      throw runtimeError('start container', idOrName, e);
+    }
+  }
+
+  async stopContainer(idOrName: string, timeoutSeconds?: number): Promise<void> {
+    await this.guardContainer(idOrName);
+    try {
+      await this.docker.getContainer(idOrName).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+    } catch (e) {
+      if ((e as { statusCode?: number }).statusCode === 304) return; // already stopped
+      throw runtimeError('stop container', idOrName, e);
+    }
+  }
+
+  async restartContainer(idOrName: string, timeoutSeconds?: number): Promise<void> {
+    await this.guardContainer(idOrName);
+    try {
+      await this.docker.getContainer(idOrName).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+    } catch (e) {
+      throw runtimeError('restart container', idOrName, e);
+    }
+  }
+
+  async removeContainer(idOrName: string, options: { force?: boolean } = {}): Promise<void> {
+    await this.guardContainer(idOrName);
+    try {
+      await this.docker.getContainer(idOrName).remove({ force: options.force ?? false, v: false });
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw runtimeError('remove container', idOrName, e);
+    }
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerInfo | null> {
+    try {
+      return toContainerInfo(await this.docker.getContainer(idOrName).inspect());
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw runtimeError('inspect container', idOrName, e);
+    }
+  }
+
+  async listContainers(labels: Record<string, string | true>): Promise<ContainerSummary[]> {
+    try {
+      const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+      return rows.map((r) => ({
+        id: r.Id,
+        name: (r.Names?.[0] ?? '').replace(/^\//, ''),
+        image: r.Image,
+        labels: r.Labels ?? {},
+        state: r.State,
+      }));
+    } catch (e) {
+      throw runtimeError('list containers labelled', JSON.stringify(labels), e);
+    }
+  }
+
+  async exec(idOrName: string, argv: string[], options?: ExecOptions): Promise<ExecResult> {
+    try {
+      return await runExec(this.docker, this.docker.getContainer(idOrName), argv, options);
+    } catch (e) {
+      throw runtimeError(`exec ${argv[0] ?? ''} in`, idOrName, e);
+    }
+  }
+
+  async logs(idOrName: string, options: { tail?: number; since?: Date } = {}): Promise<LogEntry[]> {
+    try {
+      const body = (await this.docker.getContainer(idOrName).logs({
+        stdout: true,
+        stderr: true,
+        timestamps: true,
+        follow: false,
+        ...(options.tail !== undefined ? { tail: options.tail } : {}),
+        ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
+      })) as unknown as Buffer;
+      return parseLogFrames(splitFrames(Buffer.isBuffer(body) ? body : Buffer.from(String(body))));
+    } catch (e) {
+      throw runtimeError('read logs of', idOrName, e);
+    }
+  }
+
+  async stats(idOrName: string): Promise<ContainerStats> {
+    try {
+      const c = this.docker.getContainer(idOrName);
+      const first = (await c.stats({ stream: false })) as RawStatsSample;
+      if (hasPreviousCpu(first)) return toContainerStats(first);
+      await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
+      const second = (await c.stats({ stream: false })) as RawStatsSample;
+      return toContainerStats(second, first);
+    } catch (e) {
+      throw runtimeError('read stats of', idOrName, e);
+    }
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    return (await this.imageLabels(ref)) !== null;
+  }
+
+  async imageLabels(ref: string): Promise<Record<string, string> | null> {
+    try {
+      const img = await this.docker.getImage(ref).inspect();
+      return img.Config?.Labels ?? {};
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw runtimeError('inspect image', ref, e);
+    }
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    try {
+      return await networks.createNetwork(this.docker, spec);
+    } catch (e) {
+      throw runtimeError('create network', spec.name, e);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<void> {
+    await this.guard('network', name, async () => (await networks.inspectNetwork(this.docker, name)).labels);
+    try {
+      await networks.removeNetwork(this.docker, name);
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw runtimeError('remove network', name, e);
+    }
+  }
+
+  async listNetworks(labels: Record<string, string | true>): Promise<NetworkInfo[]> {
+    try {
+      return await networks.listNetworks(this.docker, labelFilter(labels));
+    } catch (e) {
+      throw runtimeError('list networks labelled', JSON.stringify(labels), e);
+    }
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | null> {
+    try {
+      return await networks.inspectNetwork(this.docker, name);
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw runtimeError('inspect network', name, e);
+    }
+  }
+
+  async listVolumes(labels: Record<string, string | true>): Promise<{ name: string; labels: Record<string, string> }[]> {
+    try {
+      const res = await this.docker.listVolumes({ filters: { label: labelFilter(labels) } });
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
+    } catch (e) {
+      throw runtimeError('list volumes labelled', JSON.stringify(labels), e);
+    }
+  }
+
+  async removeVolume(name: string): Promise<void> {
+    await this.guard('volume', name, async () => (await this.docker.getVolume(name).inspect()).Labels ?? {});
+    try {
+      await this.docker.getVolume(name).remove();
+    } catch (e) {
+      if (isNotFound(e)) return;
+      throw runtimeError('remove volume', name, e);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+import { statSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import type { Config } from '../../config.js';
+
+export interface SocketCandidate {
+  source: 'config' | 'CONTAINER_HOST' | 'DOCKER_HOST' | 'XDG_RUNTIME_DIR' | 'rootful default';
+  /** Unix socket path, or null when the value was not a unix:// address. */
+  path: string | null;
+  exists: boolean;
+  note?: string;
+}
+
+export interface SocketDiscovery {
+  /** First candidate that exists as a socket; otherwise where a service should be started. */
+  path: string;
+  found: boolean;
+  tried: SocketCandidate[];
+}
+
+type SocketSettings = Pick<Config, 'podmanSocket' | 'containerHost' | 'dockerHost' | 'xdgRuntimeDir'>;
+
+function toPath(value: string): string | null {
+  if (value.startsWith('unix://')) return value.slice('unix://'.length);
+  return value.startsWith('/') ? value : null;
+}
+
+function isSocket(p: string): boolean {
+  try {
+    return statSync(p).isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Finds the Podman API socket: the config override, CONTAINER_HOST, DOCKER_HOST,
+ * $XDG_RUNTIME_DIR/podman/podman.sock, then /run/podman/podman.sock. Only unix sockets count.
+ */
+export function discoverSocket(config: SocketSettings, uid = process.getuid?.() ?? 0): SocketDiscovery {
+  const raw: [SocketCandidate['source'], string | undefined][] = [
+    ['config', config.podmanSocket],
+    ['CONTAINER_HOST', config.containerHost],
+    ['DOCKER_HOST', config.dockerHost],
+    ['XDG_RUNTIME_DIR', config.xdgRuntimeDir && path.join(config.xdgRuntimeDir, 'podman/podman.sock')],
+    ['rootful default', '/run/podman/podman.sock'],
+  ];
+  const tried: SocketCandidate[] = [];
+  for (const [source, value] of raw) {
+    if (!value) continue;
+    const p = toPath(value);
+    tried.push(p ? { source, path: p, exists: isSocket(p) } : { source, path: null, exists: false, note: `not a unix socket: ${value}` });
+  }
+  const hit = tried.find((c) => c.exists);
+  if (hit?.path) return { path: hit.path, found: true, tried };
+  // Where to start a service: the explicit override, else the rootless or rootful default.
+  const fallback = (config.podmanSocket && toPath(config.podmanSocket))
+    ?? (uid !== 0 && config.xdgRuntimeDir ? path.join(config.xdgRuntimeDir, 'podman/podman.sock') : null)
+    ?? (uid !== 0 ? `/run/user/${uid}/podman/podman.sock` : '/run/podman/podman.sock');
+  return { path: fallback, found: false, tried };
+}
+
+/** True when a Docker-compatible API answers GET /_ping on the socket within `timeoutMs`. */
+export function pingSocket(socketPath: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/_ping', timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}

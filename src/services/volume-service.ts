@@ -1,0 +1,154 @@
+import { execFile } from 'node:child_process';
+import { chmod, chown, lstat, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { badRequest } from '../errors.js';
+import type { PlannedFile } from './adapters/types.js';
+import type { BindMount } from './runtime/container-runtime.js';
+
+const run = promisify(execFile);
+
+/** Container names double as directory names: lower-case, no dots, no slashes. */
+export const VOLUME_NAME = /^[a-z][a-z0-9-]{1,62}$/;
+export const INSTANCE_SUBDIRS = ['data', 'config', 'logs', 'tls', 'secrets'] as const;
+export type InstanceSubdir = (typeof INSTANCE_SUBDIRS)[number];
+export type InstancePaths = { root: string } & Record<InstanceSubdir, string>;
+
+/**
+ * How files get the container user's ownership.
+ * - 'rootful': chown to the uid:gid directly (container uid = host uid).
+ * - 'rootless': container uid N is host subuid start+N-1, which only `podman unshare chown`
+ *   (run as the rootless user) can set; done with execFile, no shell.
+ * - 'none': leave ownership alone (the image's entrypoint chowns with CAP_CHOWN).
+ */
+export type OwnershipMode = 'rootful' | 'rootless' | 'none';
+
+export interface VolumeServiceOptions {
+  dataDir: string;
+  ownership: OwnershipMode;
+  /** Add the SELinux private relabel (`Z`) to mounts; default: detected from /sys/fs/selinux. */
+  selinux?: boolean;
+  /** For tests: how `podman unshare chown` is run. */
+  unshareChown?: (owner: string, paths: string[]) => Promise<void>;
+}
+
+export function parseOwner(owner: string | undefined): { uid: number; gid: number } | null {
+  if (owner === undefined) return null;
+  const m = /^(\d+)(?::(\d+))?$/.exec(owner);
+  if (!m) throw badRequest(`owner must be uid or uid:gid (numeric), got ${JSON.stringify(owner)}`);
+  return { uid: Number(m[1]), gid: Number(m[2] ?? m[1]) };
+}
+
+/** Per-instance directories under <dataDir>/containers/<name>, every path proven to stay inside dataDir. */
+export class VolumeService {
+  private readonly base: string;
+
+  constructor(private readonly options: VolumeServiceOptions) {
+    this.base = path.resolve(options.dataDir, 'containers');
+  }
+
+  private checkName(name: string): void {
+    if (!VOLUME_NAME.test(name) || name.includes('..')) throw badRequest(`invalid volume name ${JSON.stringify(name)}`);
+  }
+
+  /** Resolves and proves (lexically, then through symlinks) that p lies inside the containers dir. */
+  private async inside(p: string): Promise<string> {
+    const resolved = path.resolve(p);
+    const baseReal = await realpath(this.base);
+    const within = (candidate: string, root: string) => candidate === root || candidate.startsWith(root + path.sep);
+    if (!within(resolved, this.base)) throw badRequest(`path ${p} escapes the data directory`);
+    const real = await realpath(resolved).catch(() => null);
+    if (real !== null && !within(real, baseReal)) throw badRequest(`path ${p} resolves outside the data directory`);
+    return resolved;
+  }
+
+  paths(containerName: string): InstancePaths {
+    this.checkName(containerName);
+    const root = path.join(this.base, containerName);
+    const sub = Object.fromEntries(INSTANCE_SUBDIRS.map((d) => [d, path.join(root, d)])) as Record<InstanceSubdir, string>;
+    return { root, ...sub };
+  }
+
+  private async own(owner: string | undefined, targets: string[]): Promise<void> {
+    const ids = parseOwner(owner);
+    if (!ids || this.options.ownership === 'none') return;
+    if (this.options.ownership === 'rootful') {
+      for (const t of targets) await chown(t, ids.uid, ids.gid);
+      return;
+    }
+    const unshare = this.options.unshareChown ?? (async (o: string, ps: string[]) => void (await run('podman', ['unshare', 'chown', o, ...ps])));
+    await unshare(`${ids.uid}:${ids.gid}`, targets);
+  }
+
+  /** Creates root (0700) and its subdirs; data/logs/config/tls owned by the container user, secrets 0700. */
+  async prepare(containerName: string, owner?: string): Promise<InstancePaths> {
+    const p = this.paths(containerName);
+    await mkdir(this.base, { recursive: true, mode: 0o700 });
+    await this.inside(p.root);
+    await mkdir(p.root, { recursive: true, mode: 0o700 });
+    await chmod(p.root, 0o700);
+    for (const d of INSTANCE_SUBDIRS) {
+      await mkdir(p[d], { recursive: true, mode: 0o700 });
+      await chmod(p[d], d === 'secrets' || d === 'tls' ? 0o700 : 0o750);
+    }
+    await this.own(owner, INSTANCE_SUBDIRS.map((d) => p[d]));
+    return p;
+  }
+
+  private relabel(): boolean {
+    return this.options.selinux ?? false;
+  }
+
+  /** Writes config files (0644, or 0640 when owned) and secrets (0600), each bind-mounted read-only at its target. */
+  async writeFiles(containerName: string, files: PlannedFile[], owner?: string): Promise<BindMount[]> {
+    const p = this.paths(containerName);
+    const mounts: BindMount[] = [];
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (!path.posix.isAbsolute(f.target) || f.target.split('/').includes('..')) {
+        throw badRequest(`planned file target ${f.target} must be an absolute path without '..'`);
+      }
+      const name = path.posix.basename(f.target);
+      const dir = f.kind === 'secret' ? p.secrets : p.config;
+      const key = `${dir}/${name}`;
+      if (seen.has(key)) throw badRequest(`two planned files share the name ${name}`);
+      seen.add(key);
+      const hostPath = await this.inside(path.join(dir, name));
+      const existing = await lstat(hostPath).catch(() => null);
+      if (existing?.isSymbolicLink()) throw badRequest(`refusing to write through symlink ${hostPath}`);
+      const mode = f.kind === 'secret' ? 0o600 : owner ? 0o640 : 0o644;
+      await writeFile(hostPath, f.content, { mode });
+      await chmod(hostPath, mode);
+      await this.own(owner, [hostPath]);
+      mounts.push({ source: hostPath, target: f.target, readOnly: true, relabel: this.relabel() });
+    }
+    return mounts;
+  }
+
+  /** TLS material in tls/ (0600, owned by the container user so the engine can read its key). */
+  async writeTls(containerName: string, cert: string, key: string, owner?: string): Promise<{ certPath: string; keyPath: string }> {
+    const p = this.paths(containerName);
+    const certPath = await this.inside(path.join(p.tls, 'server.crt'));
+    const keyPath = await this.inside(path.join(p.tls, 'server.key'));
+    await writeFile(certPath, cert, { mode: 0o644 });
+    await writeFile(keyPath, key, { mode: 0o600 });
+    await chmod(keyPath, 0o600);
+    await this.own(owner, [p.tls, certPath, keyPath]);
+    return { certPath, keyPath };
+  }
+
+  /** Deletes the instance's directory; only ever below <dataDir>/containers. Idempotent. */
+  async remove(containerName: string): Promise<void> {
+    const p = this.paths(containerName);
+    const st = await lstat(p.root).catch(() => null);
+    if (!st) return;
+    if (st.isSymbolicLink()) throw badRequest(`refusing to remove symlinked instance dir ${p.root}`);
+    await this.inside(p.root);
+    await rm(p.root, { recursive: true, force: true });
+  }
+}
+
+/** Rootless Podman maps container uids to subuids, so chown needs `podman unshare`. */
+export function ownershipFor(runtime: { rootless: boolean }): OwnershipMode {
+  return runtime.rootless ? 'rootless' : 'rootful';
+}

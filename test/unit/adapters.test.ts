@@ -1,0 +1,341 @@
+import { describe, expect, it } from 'vitest';
+import { percentEncode } from '../../src/services/adapters/base.js';
+import { getAdapter, isEngineId, listAdapters, resolveImage } from '../../src/services/adapters/registry.js';
+import { ENGINE_IDS, type AdapterInput, type EngineAdapter, type EngineId, type Probe } from '../../src/services/adapters/types.js';
+import { SKUS } from '../../src/services/skus.js';
+
+/**
+ * Facts per engine, typed in from ../shared/engines/CONTRACTS.md (not from the adapters): official
+ * image repository, ports (primary = the port a client connects to), the auth env names the
+ * official image reads (NAME or NAME_FILE must be in the plan's env), data dir, the uid the image
+ * runs the engine as (null = root / entrypoint decides), the forced username.
+ */
+interface Fact {
+  image: string;
+  ports: number[];
+  primary: number | null;
+  authEnv: string[];
+  dataDir: string;
+  uid: number | null;
+  fixedUsername: string | null;
+  /** Most capabilities the plan may add under --cap-drop=ALL (§0.1: the step-down set at most). */
+  maxCaps: string[];
+}
+const STEP_DOWN = ['SETUID', 'SETGID', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER'];
+const F = (f: Partial<Fact> & Pick<Fact, 'image' | 'ports' | 'dataDir'>): Fact => ({
+  primary: f.ports[0] ?? null, authEnv: [], uid: null, fixedUsername: null, maxCaps: [], ...f,
+});
+
+const FACTS: Record<EngineId, Fact> = {
+  mysql: F({ image: 'docker.io/library/mysql', ports: [3306, 33060], authEnv: ['MYSQL_ROOT_PASSWORD', 'MYSQL_DATABASE', 'MYSQL_USER', 'MYSQL_PASSWORD'], dataDir: '/var/lib/mysql', uid: 999 }),
+  postgresql: F({ image: 'docker.io/library/postgres', ports: [5432], authEnv: ['POSTGRES_PASSWORD', 'POSTGRES_USER', 'POSTGRES_DB'], dataDir: '/var/lib/postgresql/data', uid: 999 }),
+  mariadb: F({ image: 'docker.io/library/mariadb', ports: [3306], authEnv: ['MARIADB_ROOT_PASSWORD', 'MARIADB_DATABASE', 'MARIADB_USER', 'MARIADB_PASSWORD'], dataDir: '/var/lib/mysql', uid: 999 }),
+  mssql: F({ image: 'mcr.microsoft.com/mssql/server', ports: [1433], authEnv: ['ACCEPT_EULA', 'MSSQL_SA_PASSWORD'], dataDir: '/var/opt/mssql', uid: 10001, fixedUsername: 'sa' }),
+  oracle: F({ image: 'docker.io/gvenzl/oracle-free', ports: [1521], authEnv: ['ORACLE_PASSWORD', 'APP_USER', 'APP_USER_PASSWORD'], dataDir: '/opt/oracle/oradata', uid: 54321 }),
+  cockroachdb: F({ image: 'docker.io/cockroachdb/cockroach', ports: [26257, 8080], authEnv: ['COCKROACH_USER', 'COCKROACH_PASSWORD', 'COCKROACH_DATABASE'], dataDir: '/cockroach/cockroach-data' }),
+  mongodb: F({ image: 'docker.io/library/mongo', ports: [27017], authEnv: ['MONGO_INITDB_ROOT_USERNAME', 'MONGO_INITDB_ROOT_PASSWORD', 'MONGO_INITDB_DATABASE'], dataDir: '/data/db', uid: 999 }),
+  couchdb: F({ image: 'docker.io/library/couchdb', ports: [5984], authEnv: ['COUCHDB_USER', 'COUCHDB_PASSWORD'], dataDir: '/opt/couchdb/data', uid: 5984 }),
+  arangodb: F({ image: 'docker.io/library/arangodb', ports: [8529], authEnv: ['ARANGO_ROOT_PASSWORD'], dataDir: '/var/lib/arangodb3', fixedUsername: 'root' }),
+  redis: F({ image: 'docker.io/library/redis', ports: [6379], dataDir: '/data', uid: 999 }),
+  keydb: F({ image: 'docker.io/eqalpha/keydb', ports: [6379], dataDir: '/data', uid: 999 }),
+  valkey: F({ image: 'docker.io/valkey/valkey', ports: [6379], dataDir: '/data', uid: 999 }),
+  cassandra: F({ image: 'docker.io/library/cassandra', ports: [9042, 7000, 7199], authEnv: ['MAX_HEAP_SIZE', 'HEAP_NEWSIZE'], dataDir: '/var/lib/cassandra', uid: 999 }),
+  scylladb: F({ image: 'docker.io/scylladb/scylla', ports: [9042, 7000, 10000, 9180], dataDir: '/var/lib/scylla', maxCaps: STEP_DOWN }),
+  influxdb: F({
+    image: 'docker.io/library/influxdb', ports: [8086], dataDir: '/var/lib/influxdb2', uid: 1000,
+    authEnv: ['DOCKER_INFLUXDB_INIT_MODE', 'DOCKER_INFLUXDB_INIT_USERNAME', 'DOCKER_INFLUXDB_INIT_PASSWORD', 'DOCKER_INFLUXDB_INIT_ORG', 'DOCKER_INFLUXDB_INIT_BUCKET', 'DOCKER_INFLUXDB_INIT_ADMIN_TOKEN'],
+  }),
+  timescaledb: F({ image: 'docker.io/timescale/timescaledb', ports: [5432], authEnv: ['POSTGRES_PASSWORD', 'POSTGRES_USER', 'POSTGRES_DB'], dataDir: '/var/lib/postgresql/data' }),
+  questdb: F({ image: 'docker.io/questdb/questdb', ports: [9000, 8812, 9009, 9003], primary: 8812, authEnv: ['QDB_PG_USER', 'QDB_PG_PASSWORD'], dataDir: '/var/lib/questdb', maxCaps: STEP_DOWN }),
+  elasticsearch: F({ image: 'docker.elastic.co/elasticsearch/elasticsearch', ports: [9200, 9300], authEnv: ['ELASTIC_PASSWORD'], dataDir: '/usr/share/elasticsearch/data', uid: 1000, fixedUsername: 'elastic' }),
+  meilisearch: F({ image: 'docker.io/getmeili/meilisearch', ports: [7700], authEnv: ['MEILI_MASTER_KEY'], dataDir: '/meili_data' }),
+  typesense: F({ image: 'docker.io/typesense/typesense', ports: [8108], authEnv: ['TYPESENSE_API_KEY', 'TYPESENSE_DATA_DIR'], dataDir: '/data' }),
+  neo4j: F({ image: 'docker.io/library/neo4j', ports: [7687, 7474], authEnv: ['NEO4J_AUTH'], dataDir: '/data', uid: 7474, fixedUsername: 'neo4j' }),
+  janusgraph: F({ image: 'docker.io/janusgraph/janusgraph', ports: [8182], dataDir: '/var/lib/janusgraph', uid: 999 }),
+  clickhouse: F({ image: 'docker.io/clickhouse/clickhouse-server', ports: [8123, 9000], authEnv: ['CLICKHOUSE_DB'], dataDir: '/var/lib/clickhouse', uid: 101 }),
+  duckdb: F({ image: 'docker.io/duckdb/duckdb', ports: [], primary: null, dataDir: '/data' }),
+  h2: F({ image: 'docker.io/oscarfonts/h2', ports: [1521], dataDir: '/opt/h2-data' }),
+};
+
+/** CONTRACTS.md says --read-only works for these (with tmpfs for sockets and /tmp). */
+const READ_ONLY_OK = new Set<EngineId>(['mysql', 'mariadb', 'postgresql', 'timescaledb', 'mongodb', 'arangodb', 'redis', 'valkey', 'keydb', 'meilisearch', 'duckdb', 'h2']);
+/** JVM engines and ScyllaDB need far more than 100 pids. */
+const MANY_THREADS = new Set<EngineId>(['elasticsearch', 'cassandra', 'neo4j', 'janusgraph', 'scylladb', 'questdb', 'oracle']);
+/** Engines whose client credentials travel outside the URI (header key, JDBC properties, none). */
+const URI_WITHOUT_PASSWORD = new Set<EngineId>(['meilisearch', 'typesense', 'janusgraph', 'duckdb', 'h2']);
+
+const CATEGORIES = ['relational', 'document', 'key_value', 'wide_column', 'time_series', 'search', 'graph', 'analytical', 'embedded'];
+
+// Shell, SQL, URI and config metacharacters, with upper, lower and digits for MSSQL's rule.
+const NASTY_PASSWORD = `Pa'"s$(x);|&\`1 %@/:?#[]{}<>\\*!~=Zz`;
+const PASSWORD_PIECES = [`Pa'`, 's$(x);', '{}<>', '*!~=Zz'];
+const only = process.env.ENGINES?.split(',').map((s) => s.trim()).filter(Boolean);
+const ADAPTERS = listAdapters().filter((a) => !only || only.includes(a.engine));
+
+function input(a: EngineAdapter, over: Partial<AdapterInput> = {}): AdapterInput {
+  return {
+    containerName: 'flux-db-test-1', databaseName: 'app_db', username: a.fixedUsername ?? 'app_user',
+    password: NASTY_PASSWORD, version: a.defaultVersion,
+    sizing: { memoryMb: Math.max(4096, a.minMemoryMb), cpus: 2, storageGb: 50 }, ...over,
+  };
+}
+
+function argvOf(a: EngineAdapter, i: AdapterInput): string[] {
+  const plan = a.plan(i);
+  const probe: Probe = a.readinessProbe(i);
+  return [
+    ...(plan.entrypoint ?? []), ...(plan.cmd ?? []),
+    ...(probe.kind === 'exec' ? probe.argv : []),
+    ...(probe.kind === 'http' ? [probe.path] : []),
+    ...(a.postStartCommands?.(i) ?? []).flatMap((s) => s.argv),
+  ];
+}
+
+describe('adapter registry', () => {
+  it('lists 25 adapters in ENGINE_IDS order, one per id', () => {
+    const ids = listAdapters().map((a) => a.engine);
+    expect(ids).toEqual([...ENGINE_IDS]);
+    expect(new Set(ids).size).toBe(25);
+  });
+
+  it('getAdapter finds each engine and names the supported ones for an unknown id', () => {
+    for (const id of ENGINE_IDS) expect(getAdapter(id).engine).toBe(id);
+    expect(() => getAdapter('sqlite')).toThrow(/Unknown database engine "sqlite".*Supported: arangodb, cassandra/);
+  });
+
+  it('isEngineId accepts exactly the engine ids', () => {
+    expect(isEngineId('postgresql')).toBe(true);
+    expect(isEngineId('postgres')).toBe(false);
+    expect(isEngineId(42)).toBe(false);
+  });
+
+  it('resolveImage prefers the override, else <defaultImage>:<version>, and rejects unknown versions', () => {
+    const pg = getAdapter('postgresql');
+    expect(resolveImage(pg, '17', {})).toBe('docker.io/library/postgres:17');
+    expect(resolveImage(pg, '17', { postgresql: 'localhost/flux-standin-postgresql:15' })).toBe('localhost/flux-standin-postgresql:15');
+    expect(resolveImage(pg, '17', { mysql: 'localhost/other:1' })).toBe('docker.io/library/postgres:17');
+    expect(() => resolveImage(pg, 'latest', {})).toThrow(/not supported/);
+  });
+});
+
+describe.each(ADAPTERS.map((a) => [a.engine, a] as const))('%s adapter', (engine, a) => {
+  const fact = FACTS[engine];
+
+  it('has identity, a valid category and a pinned image', () => {
+    expect(a.displayName.length).toBeGreaterThan(1);
+    expect(a.description.length).toBeGreaterThan(10);
+    expect(CATEGORIES).toContain(a.category);
+    expect(a.defaultImage).toBe(fact.image);
+    expect(a.versions).toContain(a.defaultVersion);
+    for (const v of a.versions) {
+      expect(v).not.toMatch(/latest/);
+      expect(v).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*$/);
+    }
+    expect(resolveImage(a, a.defaultVersion, {})).toBe(`${fact.image}:${a.defaultVersion}`);
+    expect(a.fixedUsername).toBe(fact.fixedUsername);
+    expect(a.startupTimeoutMs).toBeGreaterThanOrEqual(10_000);
+  });
+
+  it('declares the contract ports with the primary one marked', () => {
+    const ports = a.ports.map((p) => p.containerPort);
+    for (const p of fact.ports) expect(ports).toContain(p);
+    const primary = a.ports.filter((p) => p.primary);
+    if (fact.primary === null) expect(primary).toHaveLength(0);
+    else expect(primary.map((p) => p.containerPort)).toEqual([fact.primary]);
+  });
+
+  it('plans the contract env, data dir, user and capabilities', () => {
+    const i = input(a);
+    const plan = a.plan(i);
+    for (const name of fact.authEnv) {
+      expect(name in plan.env || `${name}_FILE` in plan.env, `${name} or ${name}_FILE`).toBe(true);
+    }
+    expect(plan.dataDir).toBe(fact.dataDir);
+    if (fact.uid !== null) expect(plan.user?.split(':')[0]).toBe(String(fact.uid));
+    for (const c of plan.capAdd) expect(fact.maxCaps).toContain(c);
+    expect(plan.tmpfs['/tmp']).toMatch(/size=\d+m/);
+    if (plan.readOnlyRootfs) expect(READ_ONLY_OK.has(engine)).toBe(true);
+    expect(plan.pidsLimit).toBeGreaterThanOrEqual(MANY_THREADS.has(engine) ? 2048 : 64);
+    expect(plan.nofile).toBeGreaterThanOrEqual(1024);
+    expect(plan.stopTimeoutSeconds).toBeGreaterThanOrEqual(10);
+    const targets = plan.files.map((f) => f.target);
+    expect(new Set(targets).size).toBe(targets.length);
+    for (const t of [...targets, plan.dataDir, ...Object.keys(plan.tmpfs)]) expect(t.startsWith('/')).toBe(true);
+  });
+
+  it('never puts the password in argv, and only in secret files or env', () => {
+    const i = input(a);
+    const plan = a.plan(i);
+    // The whole password and any recognisable piece of it (a quoted or escaped copy would still leak).
+    for (const arg of argvOf(a, i)) for (const piece of [NASTY_PASSWORD, ...PASSWORD_PIECES]) expect(arg).not.toContain(piece);
+    for (const f of plan.files) {
+      if (f.content.includes(NASTY_PASSWORD) || f.content.includes(NASTY_PASSWORD.replace(/'/g, "''"))) expect(f.kind).toBe('secret');
+    }
+    const probe = a.readinessProbe(i);
+    if (probe.kind === 'http') for (const piece of PASSWORD_PIECES) expect(probe.path).not.toContain(piece);
+  });
+
+  it('rejects unsafe identifiers before placing them anywhere', () => {
+    const bad = ["app'; DROP TABLE x; --", 'App', '1abc', '', 'a-b', 'a b', '$(id)', 'x'.repeat(64), 'a\nb'];
+    for (const b of bad) {
+      expect(() => a.plan(input(a, { databaseName: b }))).toThrow(/invalid database name/);
+      expect(() => a.readinessProbe(input(a, { databaseName: b }))).toThrow(/invalid database name/);
+      expect(() => a.plan(input(a, { username: b }))).toThrow(/invalid username/);
+    }
+    expect(() => a.plan(input(a, { version: 'latest' }))).toThrow(/not supported/);
+    expect(() => a.plan(input(a, { password: 'Abc1\nxyz99999' }))).toThrow(/control characters/);
+    expect(() => a.plan(input(a, { sizing: { memoryMb: a.minMemoryMb - 1, cpus: 2, storageGb: 10 } }))).toThrow(/at least/);
+  });
+
+  if (a.fixedUsername) {
+    it(`forces the username ${a.fixedUsername}`, () => {
+      expect(() => a.plan(input(a, { username: 'someone_else' }))).toThrow(/forces the username/);
+    });
+  }
+
+  it('builds a URI that percent-encodes user and password', () => {
+    const password = 'p@ss:/w?rd#[]% +&';
+    const uri = a.connectionUri({ host: 'db.example', port: 20001, database: 'app_db', username: a.fixedUsername ?? 'app_user', password });
+    expect(uri).not.toContain(password);
+    if (URI_WITHOUT_PASSWORD.has(engine)) {
+      expect(uri).not.toContain(percentEncode(password));
+      return;
+    }
+    expect(uri).toContain(percentEncode(password));
+    const parsed = new URL(uri);
+    expect(decodeURIComponent(parsed.password)).toBe(password);
+    expect(parsed.port).toBe('20001');
+    const noPw = a.connectionUri({ host: 'db.example', port: 20001, database: 'app_db', username: a.fixedUsername ?? 'app_user' });
+    expect(new URL(noPw).password).toBe('');
+  });
+
+  it('derives memory settings from the SKU: growing with it and inside it', () => {
+    const skus = [...SKUS].filter((s) => s.memoryMb >= a.minMemoryMb).sort((x, y) => x.memoryMb - y.memoryMb || x.cpus - y.cpus);
+    let previous: Record<string, number> | undefined;
+    for (const s of skus) {
+      const shares = (a as EngineAdapter & { memoryShares(x: object): Record<string, number> }).memoryShares(s);
+      const total = Object.values(shares).reduce((x, y) => x + y, 0);
+      expect(total, `${s.id}`).toBeLessThanOrEqual(s.memoryMb);
+      for (const [k, v] of Object.entries(shares)) {
+        expect(v).toBeGreaterThan(0);
+        if (previous) expect(v, `${k} at ${s.id}`).toBeGreaterThanOrEqual(previous[k]!);
+      }
+      previous = shares;
+      // Every SKU at or above the minimum plans without error.
+      expect(() => a.plan(input(a, { sizing: s }))).not.toThrow();
+    }
+  });
+
+  it('classifies log lines by the engine format, not by words in the message', () => {
+    expect(a.logLevel('2024-05-01 10:00:00 INFO all good, 0 errors so far')).toBe('info');
+    expect(a.logLevel('{"level":"warn","msg":"disk almost full"}')).toBe('warning');
+    expect(a.logLevel('something happened ERROR boom')).toBe('error');
+  });
+});
+
+describe('engine specifics from CONTRACTS.md', () => {
+  const sized = (a: EngineAdapter, memoryMb: number, over: Partial<AdapterInput> = {}) =>
+    input(a, { sizing: { memoryMb, cpus: 2, storageGb: 50 }, ...over });
+
+  it('postgresql: PGDATA moves for 18, probe goes over TCP with PGPASSWORD', () => {
+    const a = getAdapter('postgresql');
+    expect(a.plan(input(a, { version: '18' })).dataDir).toBe('/var/lib/postgresql');
+    const p = a.readinessProbe(input(a));
+    expect(p.kind === 'exec' && p.argv).toContain('127.0.0.1');
+    expect(p.kind === 'exec' && p.env?.PGPASSWORD).toBe(NASTY_PASSWORD);
+    expect(a.plan(input(a)).tmpfs['/run/postgresql']).toBeDefined();
+  });
+
+  it('mysql/mariadb: TCP probe with MYSQL_PWD; MYSQL_USER is never root', () => {
+    for (const id of ['mysql', 'mariadb'] as const) {
+      const a = getAdapter(id);
+      const p = a.readinessProbe(input(a));
+      expect(p.kind === 'exec' && p.argv.join(' ')).toContain('-h127.0.0.1');
+      expect(p.kind === 'exec' && p.env?.MYSQL_PWD).toBe(NASTY_PASSWORD);
+      const rootPlan = a.plan(input(a, { username: 'root' }));
+      expect(Object.keys(rootPlan.env).some((k) => /_USER$/.test(k))).toBe(false);
+    }
+    expect(getAdapter('mariadb').readinessProbe(input(getAdapter('mariadb'))).kind === 'exec').toBe(true);
+  });
+
+  it('redis family: password only in the rendered config, policy noeviction, REDISCLI_AUTH probe', () => {
+    for (const id of ['redis', 'valkey', 'keydb'] as const) {
+      const a = getAdapter(id);
+      const plan = a.plan(input(a));
+      const conf = plan.files.find((f) => plan.cmd?.includes(f.target));
+      expect(conf?.kind).toBe('secret');
+      expect(conf?.content).toMatch(/^requirepass "/m);
+      expect(conf?.content).toMatch(/^maxmemory-policy noeviction$/m);
+      const p = a.readinessProbe(input(a));
+      expect(p.kind === 'exec' && p.env?.REDISCLI_AUTH).toBe(NASTY_PASSWORD);
+    }
+  });
+
+  it('influxdb: 1.x contract for 1.x versions, 2.x setup otherwise', () => {
+    const a = getAdapter('influxdb');
+    const v1 = a.plan(input(a, { version: '1.11' }));
+    expect(v1.env).toMatchObject({ INFLUXDB_DB: 'app_db', INFLUXDB_ADMIN_USER: 'app_user', INFLUXDB_HTTP_AUTH_ENABLED: 'true' });
+    expect(v1.env.INFLUXDB_ADMIN_PASSWORD).toBe(NASTY_PASSWORD);
+    expect(v1.dataDir).toBe('/var/lib/influxdb');
+    expect(v1.user).toBe('1500:1500');
+    expect(v1.files.map((f) => f.target)).toContain('/etc/influxdb/influxdb.conf');
+    const v2 = a.plan(input(a));
+    expect(v2.env.DOCKER_INFLUXDB_INIT_MODE).toBe('setup');
+    expect(v2.env.DOCKER_INFLUXDB_INIT_BUCKET).toBe('app_db');
+  });
+
+  it('cassandra/scylladb: PasswordAuthenticator configured, default superuser replaced after start', () => {
+    const c = getAdapter('cassandra');
+    const plan = c.plan(input(c));
+    expect(plan.files.find((f) => f.target.endsWith('cassandra.yaml'))?.content).toMatch(/^authenticator: PasswordAuthenticator$/m);
+    expect(plan.env.JVM_EXTRA_OPTS).toContain('-Dcassandra.config=file:///');
+    const boot = plan.files.find((f) => f.target.endsWith('.cql'));
+    expect(boot?.kind).toBe('secret');
+    expect(boot?.content).toContain(`PASSWORD = 'Pa''"s`);
+    expect(c.postStartCommands?.(input(c))[0]?.argv).toContain(boot?.target);
+    const s = getAdapter('scylladb');
+    expect(s.plan(input(s)).cmd).toEqual(expect.arrayContaining(['--authenticator', 'PasswordAuthenticator', '--smp', '2']));
+  });
+
+  it('JVM heaps follow the SKU', () => {
+    const es = getAdapter('elasticsearch');
+    expect(es.plan(sized(es, 4096)).env.ES_JAVA_OPTS).toBe('-Xms2048m -Xmx2048m');
+    const cas = getAdapter('cassandra');
+    expect(cas.plan(sized(cas, 8192)).env).toMatchObject({ MAX_HEAP_SIZE: '2048M', HEAP_NEWSIZE: '512M' });
+    const neo = getAdapter('neo4j');
+    expect(neo.plan(sized(neo, 4096)).files[0]?.content).toMatch(/^server\.memory\.heap\.max_size=1638m$/m);
+    expect(neo.plan(sized(neo, 4096)).env.NEO4J_AUTH).toBe(`neo4j/${NASTY_PASSWORD}`);
+  });
+
+  it('mssql: sa only, password complexity checked, database created after start through SQLCMDPASSWORD', () => {
+    const a = getAdapter('mssql');
+    expect(() => a.plan(input(a, { password: 'alllowercase' }))).toThrow(/3 of/);
+    const steps = a.postStartCommands?.(input(a)) ?? [];
+    expect(steps[0]?.argv.join(' ')).toContain('CREATE DATABASE [app_db]');
+    expect(steps[0]?.env?.SQLCMDPASSWORD).toBe(NASTY_PASSWORD);
+    expect(a.plan(sized(a, 4096)).env.MSSQL_MEMORY_LIMIT_MB).toBe('3276');
+  });
+
+  it('clickhouse: users.d carries a SHA-256, root element follows the version', () => {
+    const a = getAdapter('clickhouse');
+    const plan = a.plan(input(a, { version: '18.16' }));
+    const users = plan.files.find((f) => f.target.includes('users.d'))!;
+    expect(users.kind).toBe('secret');
+    expect(users.content).toMatch(/<password_sha256_hex>[0-9a-f]{64}<\/password_sha256_hex>/);
+    expect(users.content).toContain('<yandex>');
+    expect(a.plan(input(a)).files[0]?.content).toContain('<clickhouse>');
+  });
+
+  it('duckdb is embedded and h2 runs as a server without remote database creation', () => {
+    expect(getAdapter('duckdb').capabilities.isEmbedded).toBe(true);
+    const h2 = getAdapter('h2');
+    expect(h2.capabilities.isEmbedded).toBe(false);
+    expect(h2.plan(input(h2)).env.H2_OPTIONS).not.toContain('-ifNotExists');
+  });
+
+  it('engines without authentication say so', () => {
+    for (const a of listAdapters()) {
+      if (!a.capabilities.hasAuthentication) expect(Object.keys(a.unsupported).length, a.engine).toBeGreaterThan(0);
+    }
+  });
+});
