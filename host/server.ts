@@ -1,16 +1,8 @@
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from '../src/config.js';
 import { buildHost } from './build-host.js';
+import { configFromEnv } from './config-from-env.js';
 
-// The only place (besides test helpers) that reads process.env.
-let config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`Invalid configuration: ${err.message}`);
-  process.exit(1);
-}
+const config = configFromEnv();
 
 const app = await buildHost(config);
 await app.listen({ host: config.host, port: config.port });

@@ -30,4 +30,6 @@ export const LABELS = {
   instance: 'io.flux.databases.instance',
   engine: 'io.flux.databases.engine',
   purpose: 'io.flux.databases.purpose',
+  /** Which installation (data directory) owns it: two modules on one host never touch each other's. */
+  installation: 'io.flux.databases.installation',
 } as const;

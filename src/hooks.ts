@@ -3,7 +3,8 @@ import path from 'node:path';
 import { MODULE_ID } from './constants.js';
 import type { ModuleContext } from './module-contract.js';
 import { backgroundTasksFor } from './services/background-tasks.js';
-import { createServices, type Services } from './services/index.js';
+import { HostProbe } from './services/host-probe.js';
+import { PodmanManager } from './services/podman-manager.js';
 
 export const DATA_SUBDIRS = ['containers', 'backups', 'logs', 'tls'] as const;
 
@@ -25,7 +26,7 @@ export interface HookResult {
  * FLUX_DATABASES_AUTO_INSTALL_PODMAN says so) and the Podman API service. Migrations were
  * applied by the host before. Problems become warnings: the module still enables.
  */
-export async function onEnable(ctx: ModuleContext, services: Pick<Services, 'podman'> = createServices(ctx)): Promise<HookResult> {
+export async function onEnable(ctx: ModuleContext, podman = defaultPodman(ctx)): Promise<HookResult> {
   const steps: HookStep[] = [];
   const warnings: string[] = [];
   for (const dir of DATA_SUBDIRS) {
@@ -35,14 +36,14 @@ export async function onEnable(ctx: ModuleContext, services: Pick<Services, 'pod
     steps.push({ action: `create ${dir}`, status: 'ok', detail: full });
   }
 
-  let facts = await services.podman.facts(true);
+  let facts = await podman.facts(true);
   if (!facts.installed && ctx.config.autoInstallPodman) {
-    const request = await services.podman.install();
-    const job = request.accepted ? await services.podman.installDone() : null;
+    const request = await podman.install();
+    const job = request.accepted ? await podman.installDone() : null;
     const ok = job?.state === 'succeeded';
     steps.push({ action: 'install podman', status: ok ? 'ok' : 'fail', detail: request.accepted ? `install ${job?.state}` : `${request.reason}: ${request.commands.join(' && ')}` });
     if (!ok) warnings.push('Podman installation failed; see GET /podman/status for the log and the commands to run by hand');
-    facts = await services.podman.facts(true);
+    facts = await podman.facts(true);
   } else if (!facts.installed) {
     steps.push({ action: 'check podman', status: 'warn', detail: 'not installed' });
     warnings.push('Podman is not installed: POST /podman/install, or set FLUX_DATABASES_AUTO_INSTALL_PODMAN=true');
@@ -52,7 +53,7 @@ export async function onEnable(ctx: ModuleContext, services: Pick<Services, 'pod
 
   if (facts.installed && !facts.socket.reachable) {
     if (ctx.config.startPodmanService) {
-      const s = await services.podman.ensureService();
+      const s = await podman.ensureService();
       steps.push({ action: 'start podman API service', status: s.reachable ? 'ok' : 'fail', detail: s.message });
       if (!s.reachable) warnings.push(s.message);
     } else {
@@ -62,11 +63,16 @@ export async function onEnable(ctx: ModuleContext, services: Pick<Services, 'pod
   } else if (facts.installed) {
     steps.push({ action: 'podman API service', status: 'ok', detail: `answers on ${facts.socket.path}` });
   }
-  for (const issue of (await services.podman.facts()).issues) {
+  for (const issue of (await podman.facts()).issues) {
     if (issue.id !== 'podman_missing' && issue.id !== 'api_socket') warnings.push(`${issue.message} (fix: ${issue.fix})`);
   }
   ctx.logger.info({ steps: steps.length, warnings: warnings.length }, 'databases module enabled');
   return { success: true, steps, warnings, message: `Databases module (ID: ${MODULE_ID}) initialized` };
+}
+
+// Only what the hook needs: building every service would start instance machinery here.
+function defaultPodman(ctx: ModuleContext): PodmanManager {
+  return new PodmanManager({ config: ctx.config, hostProbe: new HostProbe(), logDir: path.join(ctx.dataDir, 'logs') });
 }
 
 /** after_module_disable: stops the module's background work; containers and data stay. */

@@ -27,4 +27,14 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   for (const routes of [systemRoutes, instanceRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
     await app.register(routes, { ctx, services });
   }
+  scheduleReconciliation(ctx, services);
 };
+
+/** Reconcile rows with containers once at start (finishing creates a crash interrupted), then periodically. */
+function scheduleReconciliation(ctx: ModuleContext, services: Services): void {
+  const reconcile = async () => {
+    await services.instances.reconciler.run().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'reconciliation failed'));
+  };
+  void services.background.track(reconcile());
+  services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, reconcile);
+}

@@ -18,6 +18,8 @@ export const TableParams = Type.Object(
 export const LogsQuery = Type.Object({
   lines: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 200 })),
   level: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info'), Type.Literal('debug'), Type.Literal('')])),
+  /** Unix seconds: only lines logged at or after it. */
+  since: Type.Optional(Type.Integer({ minimum: 0, maximum: 32_503_680_000 })),
 });
 export const MetricsQuery = Type.Object({ hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 })) });
 export const SampleQuery = Type.Object({

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { ModuleContext } from '../module-contract.js';
 import { backgroundTasksFor, type BackgroundTasks } from './background-tasks.js';
 import { HostProbe } from './host-probe.js';
+import { createInstanceServices, type InstanceServices } from './instance-services.js';
 import { PodmanManager } from './podman-manager.js';
 import { SystemReport } from './system-report.js';
 
@@ -14,6 +15,8 @@ export interface Services {
   podman: PodmanManager;
   system: SystemReport;
   background: BackgroundTasks;
+  /** Instance lifecycle: runtime, manager, read views, reconciliation. */
+  instances: InstanceServices;
 }
 
 /** The composition root; `overrides` replaces any service (tests pass fakes). */
@@ -26,5 +29,6 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     podman,
     system: overrides.system ?? new SystemReport(hostProbe, podman, ctx.dataDir),
     background: overrides.background ?? backgroundTasksFor(ctx),
+    instances: overrides.instances ?? createInstanceServices(ctx),
   };
 }

@@ -30,6 +30,8 @@ export interface InstanceManagerDeps {
   embedded: EmbeddedEngines;
   config: Config;
   logger: ModuleLogger;
+  /** Labels that mark this installation's containers (see LABELS.installation). */
+  ownLabels: Record<string, string>;
 }
 
 /**
@@ -158,15 +160,25 @@ export class InstanceManager {
         instanceId: id, containerName: row.container_name, engine: adapter, image: row.image, plan, sizing,
         ports: this.portBindings(row, adapter), mounts, network,
       });
-      await runtime.removeContainer(row.container_name, { force: true }); // a leftover of an interrupted create
+      const leftover = await this.ownedContainer(row.container_name); // of an interrupted create
+      if (leftover) await runtime.removeContainer(leftover.id, { force: true });
       const { id: containerId } = await runtime.createContainer(spec);
       await this.progress(id, 50, 'starting', { container_id: containerId, status: 'starting', limits_enforced: JSON.stringify(limits) });
       await runtime.startContainer(containerId);
       await this.progress(id, 70, 'waiting for the engine to answer');
       await this.readiness.wait(containerId, adapter, input, this.probeTarget(row, adapter, containerId));
+      await this.runPostStart(containerId, adapter, input);
       await this.progress(id, 100, 'ready', { status: 'running', started_at: new Date(), error_message: null });
     } catch (err) {
       await this.markFailed(id, row.container_name, err, password);
+    }
+  }
+
+  /** First-start steps the image cannot do from env (each is safe to repeat). */
+  private async runPostStart(containerId: string, adapter: EngineAdapter, input: AdapterInput): Promise<void> {
+    for (const step of adapter.postStartCommands?.(input) ?? []) {
+      const r = await this.deps.runtime.exec(containerId, step.argv, { env: step.env, timeoutMs: 60_000 });
+      if (r.exitCode !== 0) throw new Error(`first-start step ${step.argv[0]} failed (exit ${r.exitCode}): ${r.stderr.trim().split('\n').at(-1) ?? ''}`);
     }
   }
 
@@ -223,7 +235,7 @@ export class InstanceManager {
     await this.lock.run(id, async () => {
       const row = await this.get(id);
       const adapter = getAdapter(row.engine as never);
-      const info = await this.deps.runtime.inspectContainer(row.container_name);
+      const info = await this.ownedContainer(row.container_name);
       if (!info) throw new Error('container not found');
       const input = await this.adapterInput(row, adapter);
       await this.readiness.wait(info.id, adapter, input, this.probeTarget(row, adapter, info.id));
@@ -252,7 +264,7 @@ export class InstanceManager {
       if (['creating', 'deleting'].includes(row.status)) throw conflict(`Instance is ${row.status}; try again when it is done`);
       const adapter = getAdapter(row.engine as never);
       if (adapter.capabilities.isEmbedded) return this.embeddedAction(row, what);
-      const info = await this.deps.runtime.inspectContainer(row.container_name);
+      const info = await this.ownedContainer(row.container_name);
       if (!info) {
         await repo.updateInstance(this.deps.db, id, { status: 'missing', status_message: 'container not found' });
         throw conflict('The instance container is missing; delete the instance or recreate it');
@@ -283,6 +295,16 @@ export class InstanceManager {
     return (await repo.updateInstance(this.deps.db, row.id, { status, status_message: status, ...(status === 'running' ? { started_at: new Date() } : {}) }))!;
   }
 
+  /** The container of that name, or null; a container this installation did not label is never touched. */
+  private async ownedContainer(name: string) {
+    const info = await this.deps.runtime.inspectContainer(name);
+    if (!info) return null;
+    const ours = info.labels[LABELS.module] === MODULE_ID
+      && Object.entries(this.deps.ownLabels).every(([k, v]) => info.labels[k] === v);
+    if (!ours) throw conflict(`Container ${name} was not created by this installation of the module; it is left untouched`);
+    return info;
+  }
+
   /** Removes container, volumes (unless keepData), IP and port. Safe to repeat after a partial failure. */
   async delete(id: number, options: { keepData?: boolean } = {}): Promise<void> {
     await this.get(id);
@@ -290,10 +312,7 @@ export class InstanceManager {
       const row = await repo.findInstance(this.deps.db, id);
       if (!row) return;
       await repo.updateInstance(this.deps.db, id, { status: 'deleting', status_message: 'deleting' });
-      const info = await this.deps.runtime.inspectContainer(row.container_name);
-      if (info && info.labels[LABELS.module] !== MODULE_ID) {
-        throw conflict(`Container ${row.container_name} was not created by this module; it is left untouched`);
-      }
+      const info = await this.ownedContainer(row.container_name);
       if (info) await this.deps.runtime.removeContainer(info.id, { force: true });
       if (!options.keepData) await this.deps.volumes.remove(row.container_name);
       await repo.deleteInstanceRow(this.deps.db, id);

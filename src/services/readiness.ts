@@ -3,6 +3,11 @@ import { runProbe, type ProbeTarget } from './probe-runner.js';
 import type { ContainerRuntime } from './runtime/container-runtime.js';
 
 const POLL_MS = 300;
+/**
+ * Consecutive successes needed: some entrypoints (ClickHouse creating CLICKHOUSE_DB, MongoDB's
+ * init server) answer briefly on a temporary server before the real one takes over.
+ */
+const REQUIRED_SUCCESSES = 2;
 
 /**
  * Waits until the engine itself answers its adapter's probe, within the adapter's startup
@@ -16,6 +21,7 @@ export class ReadinessWaiter {
     const probe = adapter.readinessProbe(input);
     const deadline = Date.now() + adapter.startupTimeoutMs;
     let last = 'no probe ran';
+    let successes = 0;
     while (Date.now() < deadline) {
       const info = await this.runtime.inspectContainer(containerId);
       if (!info) throw new Error('container disappeared while starting');
@@ -23,7 +29,8 @@ export class ReadinessWaiter {
         throw new Error(`container exited while starting (exit code ${info.state.exitCode ?? 'unknown'}${info.state.oomKilled ? ', OOM-killed' : ''})`);
       }
       const outcome = await runProbe(this.runtime, probe, target, Math.min(10_000, Math.max(1000, deadline - Date.now())));
-      if (outcome.ok) return;
+      successes = outcome.ok ? successes + 1 : 0;
+      if (successes >= REQUIRED_SUCCESSES) return;
       last = outcome.message;
       await this.sleep(POLL_MS);
     }

@@ -28,12 +28,14 @@ export class Reconciler {
     private readonly runtime: ContainerRuntime,
     private readonly manager: InstanceManager,
     private readonly volumes: InstanceVolumes,
+    /** The installation label: only this installation's containers are looked at. */
+    private readonly ownLabels: Record<string, string>,
     private readonly logger: ModuleLogger,
   ) {}
 
   async run(): Promise<ReconcileReport> {
     const rows = await repo.listInstances(this.db);
-    const containers = await this.runtime.listContainers({ [LABELS.module]: MODULE_ID });
+    const containers = await this.runtime.listContainers({ [LABELS.module]: MODULE_ID, ...this.ownLabels });
     const byName = new Map(containers.map((c) => [c.name.replace(/^\//, ''), c]));
     const report: ReconcileReport = { checked: rows.length, changes: [], orphans: [] };
     for (const row of rows) {
@@ -85,7 +87,9 @@ export class Reconciler {
   /** Removes a labelled container that has no row (the operator asked for it). */
   async removeOrphan(name: string): Promise<void> {
     const info = await this.runtime.inspectContainer(name);
-    if (!info || info.labels[LABELS.module] !== MODULE_ID) throw notFound(`No container named ${name} belongs to this module`);
+    const ours = info && info.labels[LABELS.module] === MODULE_ID
+      && Object.entries(this.ownLabels).every(([k, v]) => info.labels[k] === v);
+    if (!info || !ours) throw notFound(`No container named ${name} belongs to this installation of the module`);
     if (await repo.findInstanceByName(this.db, name.replace(/^db-/, ''))) throw conflict(`${name} belongs to an instance; delete the instance instead`);
     await this.runtime.removeContainer(info.id, { force: true });
   }

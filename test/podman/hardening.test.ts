@@ -187,3 +187,65 @@ describe('orchestrator hardening, read back by inspect and from inside the conta
     expect((await run.runtime.inspectContainer(id))!.state.running).toBe(false);
   });
 });
+
+/** Stand-in images (global setup exports their refs); adapters' real plans, hardened by the orchestrator. */
+const ENGINES = [
+  { engine: 'postgresql', version: '15', fallback: 'localhost/flux-standin-postgresql:15' },
+  { engine: 'redis', version: '7.2', fallback: 'localhost/flux-standin-redis:7.0' },
+  { engine: 'mariadb', version: '11.8', fallback: 'localhost/flux-standin-mariadb:11.8' },
+] as const;
+
+describe.each(ENGINES)('hardened $engine stand-in', ({ engine, version, fallback }) => {
+  it('starts under the full hardening and a real client answers', async () => {
+    const { getAdapter } = await import('../../src/services/adapters/registry.js');
+    const { VolumeService } = await import('../../src/services/volume-service.js');
+    const { ENGINE_CLIENTS, waitForClient } = await import('./helpers/engine-clients.js');
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const engineImage = process.env[`FLUX_DATABASES_IMAGE_${engine.toUpperCase()}`] ?? fallback;
+    expect(await run.runtime.imageExists(engineImage), `${engineImage} missing: run the podman project (its global setup builds it)`).toBe(true);
+
+    const adapter = getAdapter(engine);
+    const containerName = run.name(engine);
+    const password = `Pw-${Math.random().toString(36).slice(2)}$;'x`;
+    const sizing = resolveSku('b2');
+    const input = { containerName, databaseName: 'app', username: adapter.fixedUsername ?? 'app_user', password, version, sizing };
+    const plan = adapter.plan(input);
+    const dataDir = await mkdtemp(`${os.tmpdir()}/flux-hard-`);
+    const volumes = new VolumeService({ dataDir, ownership: info.rootless ? 'rootless' : 'rootful' });
+    try {
+      const paths = await volumes.prepare(containerName, plan.user);
+      const mounts = [
+        { source: paths.data, target: plan.dataDir },
+        ...(plan.logsDir ? [{ source: paths.logs, target: plan.logsDir }] : []),
+        ...(await volumes.writeFiles(containerName, plan.files, plan.user)),
+      ];
+      const primary = adapter.ports.find((p) => p.primary) ?? adapter.ports[0]!;
+      const port = await ports.allocate();
+      const { id, spec } = await start(engine, {
+        containerName, engine: adapter, image: engineImage, plan, sizing, mounts, ports: [bindPort(primary.containerPort, port, false)],
+      });
+      const uri = adapter.connectionUri({ host: '127.0.0.1', port, database: 'app', username: input.username, password });
+      const answered = await waitForClient(() => ENGINE_CLIENTS[engine](uri), adapter.startupTimeoutMs).catch(async (e: Error) => {
+        const logs = (await run.runtime.logs(id, { tail: 30 })).map((l) => l.text).join('\n');
+        throw new Error(`${e.message}\n--- last logs ---\n${logs}`);
+      });
+      expect(answered.value).toBe('1');
+
+      const status = await readInside(run.runtime, id, '/proc/1/status');
+      expect(BigInt(`0x${statusField(status, 'CapEff')}`)).toBe(capMask(spec.capAdd));
+      expect(BigInt(`0x${statusField(status, 'CapBnd')}`)).toBe(capMask(spec.capAdd));
+      expect(statusField(status, 'NoNewPrivs')).toBe('1');
+      const cg = await cgroupLimits(run.runtime, id, info.cgroupVersion === 'v1');
+      expect(cg.memory).toBe(2048 * 1024 * 1024);
+      expect(cg.pidsMax).toBe(String(plan.pidsLimit));
+      if (plan.readOnlyRootfs) expect((await run.runtime.exec(id, ['touch', '/hardening-probe'])).exitCode).not.toBe(0);
+      const raw = await docker.getContainer(id).inspect();
+      expect(raw.HostConfig.PortBindings?.[`${primary.containerPort}/tcp`]?.[0]?.HostIp).toBe('127.0.0.1');
+      console.log(`[hardening] ${engine}: answered ${answered.ms} ms after start; caps [${spec.capAdd.join(',')}], user ${plan.user ?? 'image'}, read-only ${plan.readOnlyRootfs}`);
+      await run.runtime.removeContainer(id, { force: true });
+    } finally {
+      await volumes.remove(containerName);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,9 +1,9 @@
-import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleError } from '../../src/errors.js';
 import { ContainerOrchestrator, bindPort, type OrchestratorInput } from '../../src/services/container-orchestrator.js';
 import { PortAllocator } from '../../src/services/port-allocator.js';
+import { createNetwork } from '../../src/services/runtime/podman-networks.js';
 import { resolveSku } from '../../src/services/sku-resources.js';
 import { VnetService } from '../../src/services/vnet-service.js';
 import { newRun, toolsPlan } from './helpers/podman-env.js';
@@ -123,7 +123,6 @@ describe('VNets (Podman bridge networks)', () => {
     expect(a1.networks[run.name('a')]?.ipAddress).toBe(ips.a1);
     expect(await eventually(() => reach(run.name('a1'), ips.a2!), 'hello from a2\n')).toBe('hello from a2\n');
     expect(await reach(run.name('b1'), ips.b1!)).toBe('hello from b1\n'); // b1's listener is up
-    console.log(JSON.stringify(ips), require('node:child_process').execSync('iptables -S FORWARD; iptables -S NETAVARK_ISOLATION_1; iptables -S NETAVARK_ISOLATION_2; iptables -S NETAVARK_FORWARD').toString());
     expect(await reach(run.name('a1'), ips.b1!)).toBe('');
     expect(await reach(run.name('b1'), ips.a2!)).toBe('');
   });
@@ -147,9 +146,8 @@ describe('VNets (Podman bridge networks)', () => {
   });
 
   it('never adopts or removes a network it did not label', async () => {
-    const Docker = (await import('dockerode')).default;
-    const docker = new Docker({ socketPath: run.runtime.socketPath });
-    await docker.createNetwork({ Name: run.name('foreign'), Labels: run.labels, IPAM: { Config: [{ Subnet: '10.89.250.0/24' }] } });
+    // Labelled for the test's cleanup only, not with the module's label.
+    await createNetwork(run.runtime.docker, { name: run.name('foreign'), labels: run.labels, subnet: '10.89.250.0/24' });
     await expect(vnets.ensure('foreign')).rejects.toBeInstanceOf(ModuleError);
     await vnets.releaseIfUnused('foreign');
     expect(await run.runtime.inspectNetwork(run.name('foreign'))).not.toBeNull();

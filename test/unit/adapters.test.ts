@@ -292,7 +292,8 @@ describe('engine specifics from CONTRACTS.md', () => {
     const boot = plan.files.find((f) => f.target.endsWith('.cql'));
     expect(boot?.kind).toBe('secret');
     expect(boot?.content).toContain(`PASSWORD = 'Pa''"s`);
-    expect(c.postStartCommands?.(input(c))[0]?.argv).toContain(boot?.target);
+    expect(c.postStartCommands?.(input(c))[0]?.argv.join(' ')).toContain(`-f ${boot?.target}`);
+    expect(plan.files.find((f) => f.target.endsWith('cqlshrc'))?.kind).toBe('secret');
     const s = getAdapter('scylladb');
     expect(s.plan(input(s)).cmd).toEqual(expect.arrayContaining(['--authenticator', 'PasswordAuthenticator', '--smp', '2']));
   });
@@ -337,5 +338,37 @@ describe('engine specifics from CONTRACTS.md', () => {
     for (const a of listAdapters()) {
       if (!a.capabilities.hasAuthentication) expect(Object.keys(a.unsupported).length, a.engine).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('log levels per engine format', () => {
+  const cases: [EngineId, string, string][] = [
+    ['postgresql', '2024-05-01 10:00:00.000 UTC [1] LOG:  database system is ready to accept connections', 'info'],
+    ['postgresql', '2024-05-01 10:00:00.000 UTC [7] LOG:  checkpoint complete: 0 errors, wrote 3 buffers', 'info'],
+    ['postgresql', '2024-05-01 10:00:00.000 UTC [9] ERROR:  relation "x" does not exist', 'error'],
+    ['postgresql', '2024-05-01 10:00:00.000 UTC [9] FATAL:  password authentication failed for user "u"', 'error'],
+    ['timescaledb', '2024-05-01 10:00:00.000 UTC [9] WARNING:  could not flush dirty data', 'warning'],
+    ['postgresql', '2024-05-01 10:00:00.000 UTC [9] DEBUG:  autovacuum: processing database', 'debug'],
+    ['mysql', '2024-05-01T10:00:00.000000Z 0 [ERROR] [MY-010119] [Server] Aborting', 'error'],
+    ['mysql', '2024-05-01T10:00:00.000000Z 0 [Warning] [MY-010068] [Server] CA certificate is self signed.', 'warning'],
+    ['mariadb', '2024-05-01 10:00:00 0 [Note] InnoDB: Buffer pool(s) load completed; no error', 'info'],
+    ['redis', '1:M 01 May 2024 10:00:00.000 # WARNING Memory overcommit must be enabled!', 'warning'],
+    ['valkey', '1:M 01 May 2024 10:00:00.000 * Ready to accept connections tcp', 'info'],
+    ['keydb', '1:M 01 May 2024 10:00:00.000 . 0 clients connected (0 replicas), error count 0', 'debug'],
+    ['mongodb', '{"t":{"$date":"2024-05-01T10:00:00.000+00:00"},"s":"E","c":"NETWORK","msg":"Error receiving request"}', 'error'],
+    ['mongodb', '{"t":{"$date":"2024-05-01T10:00:00.000+00:00"},"s":"I","c":"NETWORK","msg":"error count reset"}', 'info'],
+    ['mongodb', '{"t":{"$date":"2024-05-01T10:00:00.000+00:00"},"s":"D2","c":"QUERY","msg":"plan"}', 'debug'],
+    ['elasticsearch', '{"@timestamp":"2024-05-01T10:00:00.000Z", "log.level": "WARN", "message":"high disk watermark"}', 'warning'],
+    ['clickhouse', '2024.05.01 10:00:00.000000 [ 1 ] {} <Error> Application: DB::Exception: boom', 'error'],
+    ['clickhouse', '2024.05.01 10:00:00.000000 [ 1 ] {} <Information> Application: Ready for connections.', 'info'],
+    ['cockroachdb', 'E240501 10:00:00.000000 123 server/server.go:1 [n1] failed to connect', 'error'],
+    ['cockroachdb', 'I240501 10:00:00.000000 123 server/server.go:1 [n1] error budget ok', 'info'],
+    ['influxdb', 'ts=2024-05-01T10:00:00.000Z lvl=error msg="Failed to open shard" log_id=0', 'error'],
+    ['cassandra', 'INFO  [main] 2024-05-01 10:00:00,000 StorageService.java:1 - Node is ready, no ERROR', 'info'],
+    ['neo4j', '2024-05-01 10:00:00.000+0000 WARN  Use of deprecated setting', 'warning'],
+    ['mssql', '2024-05-01 10:00:00.00 Logon       Error: 18456, Severity: 14, State: 8.', 'error'],
+  ];
+  it.each(cases)('%s: %s', (engine, line, level) => {
+    expect(getAdapter(engine).logLevel(line)).toBe(level);
   });
 });

@@ -203,6 +203,7 @@ function checkFile(f: PlannedFile): void {
   else if (name === 'neo4j.conf') checkProperties(f.content);
   else if (name.endsWith('.cnf') || name.endsWith('.ini')) checkIni(f.content);
   else if (name.endsWith('.cql') || name.endsWith('.sql')) expect(f.content.trim().endsWith(';')).toBe(true);
+  else if (name === 'cqlshrc') expect(f.content).toBe(`[authentication]\nusername = app_user\npassword = ${PASSWORD}\n`);
   else if (f.kind === 'secret' && !f.content.includes('\n')) expect(f.content).toBe(PASSWORD);
   else throw new Error(`no checker for ${f.target}`);
 }

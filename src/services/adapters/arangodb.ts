@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, type PlanParts } from './base.js';
+import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -15,10 +15,10 @@ export class ArangodbAdapter extends BaseAdapter {
   readonly defaultVersion = '3.12';
   readonly versions: readonly string[] = ['3.12'];
   readonly ports = [{ name: 'http', containerPort: 8529, primary: true }];
-  override readonly capabilities = caps({ supportsReadOnlyRootfs: true });
   override readonly unsupported = {
     tls: 'needs a combined PEM and an ssl:// endpoint; not wired',
-    foxxApps: '/var/lib/arangodb3-apps is kept on the instance volume as an extra volume only',
+    foxxApps: '/var/lib/arangodb3-apps is an extra volume (plan.extraVolumes); without it Foxx apps live in the container layer',
+    readOnlyRootfs: 'works per CONTRACTS §10 only with the apps dir on a volume; off until extraVolumes is mounted',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 90_000;

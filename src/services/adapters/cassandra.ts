@@ -1,9 +1,23 @@
 import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, jvmHeapMb, type PlanParts } from './base.js';
+import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, PlannedFile, Probe, SizingInput } from './types.js';
 
 const CONFIG_FILE = '/etc/cassandra-flux/cassandra.yaml';
 const BOOTSTRAP_FILE = '/run/secrets/bootstrap.cql';
+const CQLSHRC_FILE = '/run/secrets/cqlshrc';
+
+/**
+ * Constant shell text (no value is spliced in): done when the instance user can already log in
+ * (a repeat), else retry the bootstrap as the default superuser, which Cassandra only creates some
+ * seconds after the CQL port opens.
+ */
+const BOOTSTRAP_SCRIPT = [
+  'for i in $(seq 90); do',
+  `  cqlsh --cqlshrc ${CQLSHRC_FILE} -e 'SELECT release_version FROM system.local' 127.0.0.1 9042 >/dev/null 2>&1 && exit 0;`,
+  `  cqlsh -u cassandra -p cassandra -f ${BOOTSTRAP_FILE} 127.0.0.1 9042 && exit 0;`,
+  '  sleep 2;',
+  'done; exit 1',
+].join('\n');
 
 /** CQL string literal: quotes doubled. */
 export const cqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -66,13 +80,18 @@ export class CassandraAdapter extends BaseAdapter {
       user: '999:999',
       dataDir: '/var/lib/cassandra',
       logsDir: '/var/log/cassandra',
-      files: [{ target: CONFIG_FILE, content: yaml, kind: 'config' }, this.bootstrapFile(input)],
+      files: [{ target: CONFIG_FILE, content: yaml, kind: 'config' }, ...this.bootstrapFiles(input)],
       nofile: 100000,
     };
   }
 
-  /** The CQL run once after start: the instance's superuser and keyspace; `cassandra` loses its login. */
-  protected bootstrapFile(input: AdapterInput): PlannedFile {
+  /** The CQL run once after start, and a cqlshrc (RawConfigParser: no interpolation) to log in as the user. */
+  protected bootstrapFiles(input: AdapterInput): PlannedFile[] {
+    const rc = `[authentication]\nusername = ${input.username}\npassword = ${input.password}\n`;
+    return [this.bootstrapCql(input), { target: CQLSHRC_FILE, content: rc, kind: 'secret' }];
+  }
+
+  private bootstrapCql(input: AdapterInput): PlannedFile {
     const user = input.username; // checked identifier
     const cql = [
       `CREATE ROLE IF NOT EXISTS ${user} WITH PASSWORD = ${cqlString(input.password)} AND SUPERUSER = true AND LOGIN = true;`,
@@ -88,9 +107,9 @@ export class CassandraAdapter extends BaseAdapter {
     return { kind: 'tcp', containerPort: 9042 };
   }
 
-  /** Logs in with the well-known default superuser (not a secret); fails harmlessly once it is locked out. */
+  /** Logs in with the well-known default superuser (not a secret); a no-op once the user exists. */
   protected override firstStart(_input: AdapterInput): ExecStep[] {
-    return [{ kind: 'exec', argv: ['cqlsh', '-u', 'cassandra', '-p', 'cassandra', '-f', BOOTSTRAP_FILE, '127.0.0.1', '9042'] }];
+    return [{ kind: 'exec', argv: ['sh', '-c', BOOTSTRAP_SCRIPT] }];
   }
 
   connectionUri(d: ConnectionDetails): string {

@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import { BaseAdapter, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**

@@ -1,5 +1,5 @@
 import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, type PlanParts } from './base.js';
+import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe } from './types.js';
 
 /**

@@ -79,6 +79,8 @@ export class InfluxdbAdapter extends BaseAdapter {
         // The 1.x init script has no _FILE variant.
         INFLUXDB_ADMIN_PASSWORD: input.password,
       },
+      // Explicit, so the entrypoint's setup server reads the same file.
+      cmd: ['influxd', '-config', '/etc/influxdb/influxdb.conf'],
       // The 1.x image runs as influxdb (1500) itself: no capabilities.
       user: '1500:1500',
       dataDir: '/var/lib/influxdb',

@@ -4,7 +4,7 @@ import type { LogLevel } from './types.js';
  * Log line formats the adapters know. Each parser reads the engine's own level marker; a word
  * like "error" inside a message never decides the level (the original's substring defect).
  */
-export type LogFormat = 'postgresql' | 'mysql' | 'redis' | 'json' | 'glog' | 'generic';
+export type LogFormat = 'postgresql' | 'mysql' | 'redis' | 'json' | 'glog' | 'mssql' | 'generic';
 
 const PG_SEVERITY = /(?:^|\s)(PANIC|FATAL|ERROR|WARNING|NOTICE|LOG|INFO|DETAIL|HINT|STATEMENT|CONTEXT|DEBUG[1-5]?):\s/;
 const MYSQL_LEVEL = /\[(ERROR|Warning|Warn|Note|System|Info)\]/;
@@ -76,6 +76,11 @@ function glog(line: string): LogLevel | undefined {
   return m ? levelFromWord(m[1]!) : undefined;
 }
 
+/** SQL Server errorlog: "<date> <source> Error: 18456, Severity: 14, State: 8." lines are errors. */
+function mssql(line: string): LogLevel | undefined {
+  return /\sError: \d+, Severity: \d+/.test(line) ? 'error' : undefined;
+}
+
 function generic(line: string): LogLevel {
   let best: RegExpExecArray | null = null;
   for (const re of GENERIC) {
@@ -86,7 +91,7 @@ function generic(line: string): LogLevel {
 }
 
 const PARSERS: Record<Exclude<LogFormat, 'generic'>, (line: string) => LogLevel | undefined> = {
-  postgresql, mysql, redis, json, glog,
+  postgresql, mysql, redis, json, glog, mssql,
 };
 
 /** Level of one line in `format`; lines the format does not recognise fall back to JSON, then the generic parser. */

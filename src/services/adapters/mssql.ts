@@ -14,9 +14,9 @@ export class MssqlAdapter extends BaseAdapter {
   readonly description = 'Microsoft SQL Server 2022 on Linux (Developer edition by default)';
   readonly category: EngineCategory = 'relational';
   readonly defaultImage = 'mcr.microsoft.com/mssql/server';
-  // testcontainers' pin; CU14+ images ship mssql-tools18 at the path used by the probe.
-  readonly defaultVersion = '2022-CU13-ubuntu-22.04';
-  readonly versions: readonly string[] = ['2022-CU13-ubuntu-22.04', '2022-CU14-ubuntu-22.04', '2022-CU16-ubuntu-22.04'];
+  // CU14 or later: those ship mssql-tools18 at the path the probe uses (testcontainers' CU13 pin does not).
+  readonly defaultVersion = '2022-CU14-ubuntu-22.04';
+  readonly versions: readonly string[] = ['2022-CU14-ubuntu-22.04', '2022-CU16-ubuntu-22.04'];
   readonly ports = [{ name: 'tds', containerPort: 1433, primary: true }];
   override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true });
   override readonly unsupported = {
@@ -29,6 +29,7 @@ export class MssqlAdapter extends BaseAdapter {
   override readonly startupTimeoutMs = 180_000;
   override readonly fixedUsername = 'sa';
   protected override readonly defaultStopTimeoutSeconds = 60;
+  protected override readonly logFormat = 'mssql' as const;
 
   override memoryShares(s: SizingInput): Record<string, number> {
     // Below the container limit, as the contract advises: 80 %, leaving at least 512 MB.

@@ -44,7 +44,7 @@ export class ScylladbAdapter extends CassandraAdapter {
       // Root entrypoint -> supervisord -> sudo to scylla: needs the user switch capabilities.
       capAdd: ['SETUID', 'SETGID', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER'],
       dataDir: '/var/lib/scylla',
-      files: [this.bootstrapFile(input)],
+      files: this.bootstrapFiles(input),
       nofile: 200000,
       pidsLimit: 4096,
     };

@@ -14,7 +14,7 @@ export class TimescaledbAdapter extends PostgresqlAdapter {
   override readonly category: EngineCategory = 'time_series';
   override readonly defaultImage = 'docker.io/timescale/timescaledb';
   override readonly defaultVersion = '2.26.0-pg17';
-  override readonly versions: readonly string[] = ['2.26.0-pg17', '2.26.0-pg16', '2.26.0-pg18', '2.19.3-pg17'];
+  override readonly versions: readonly string[] = ['2.26.0-pg17', '2.26.0-pg16', '2.26.0-pg18'];
   override readonly minMemoryMb = 512;
 
   protected override pgMajor(version: string): number {

@@ -34,8 +34,9 @@ function isSocket(p: string): boolean {
 }
 
 /**
- * Finds the Podman API socket: the config override, CONTAINER_HOST, DOCKER_HOST,
- * $XDG_RUNTIME_DIR/podman/podman.sock, then /run/podman/podman.sock. Only unix sockets count.
+ * Finds the Podman API socket: the config override (used as is when set), then the first
+ * existing of CONTAINER_HOST, DOCKER_HOST, $XDG_RUNTIME_DIR/podman/podman.sock and
+ * /run/podman/podman.sock. Only unix sockets count.
  */
 export function discoverSocket(config: SocketSettings, uid = process.getuid?.() ?? 0): SocketDiscovery {
   const raw: [SocketCandidate['source'], string | undefined][] = [
@@ -51,11 +52,13 @@ export function discoverSocket(config: SocketSettings, uid = process.getuid?.() 
     const p = toPath(value);
     tried.push(p ? { source, path: p, exists: isSocket(p) } : { source, path: null, exists: false, note: `not a unix socket: ${value}` });
   }
+  // An explicit override is the admin's choice: use it even when nothing answers there yet.
+  const override = tried[0]?.source === 'config' ? tried[0] : undefined;
+  if (override?.path) return { path: override.path, found: override.exists, tried: [override] };
   const hit = tried.find((c) => c.exists);
   if (hit?.path) return { path: hit.path, found: true, tried };
-  // Where to start a service: the explicit override, else the rootless or rootful default.
-  const fallback = (config.podmanSocket && toPath(config.podmanSocket))
-    ?? (uid !== 0 && config.xdgRuntimeDir ? path.join(config.xdgRuntimeDir, 'podman/podman.sock') : null)
+  // Where to start a service: the rootless or rootful default.
+  const fallback = (uid !== 0 && config.xdgRuntimeDir ? path.join(config.xdgRuntimeDir, 'podman/podman.sock') : null)
     ?? (uid !== 0 ? `/run/user/${uid}/podman/podman.sock` : '/run/podman/podman.sock');
   return { path: fallback, found: false, tried };
 }
