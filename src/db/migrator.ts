@@ -48,14 +48,18 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<MigrationFil
 }
 
 async function ensureTable(db: Kysely<any>): Promise<void> {
-  await db.schema
-    .createTable(MIGRATIONS_TABLE)
-    .ifNotExists()
-    .addColumn('version', 'integer', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('checksum', 'text', (c) => c.notNull())
-    .addColumn('applied_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
-    .execute();
+  // Under the lock: two hosts creating the table at once would collide in pg_type.
+  await db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${LOCK_KEY})`.execute(trx);
+    await trx.schema
+      .createTable(MIGRATIONS_TABLE)
+      .ifNotExists()
+      .addColumn('version', 'integer', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('checksum', 'text', (c) => c.notNull())
+      .addColumn('applied_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+      .execute();
+  });
 }
 
 export async function appliedMigrations(db: Kysely<any>): Promise<AppliedMigration[]> {

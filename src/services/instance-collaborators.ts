@@ -18,6 +18,8 @@ export interface PortSource {
 export interface InstanceVolumes {
   /** Creates <data>/containers/<name>/{data,config,logs,tls,secrets}; returns the instance root. */
   prepare(containerName: string, owner?: string): Promise<{ root: string; data: string; logs: string; tls: string }>;
+  /** Creates the plan's extra persistent dirs and returns their bind mounts. */
+  prepareExtra(containerName: string, volumes: Readonly<Record<string, string>>, owner?: string): Promise<BindMount[]>;
   /** Writes the plan's files and returns the bind mounts for them. */
   writeFiles(containerName: string, files: PlannedFile[], owner?: string): Promise<BindMount[]>;
   /** Writes TLS material readable by the container user; returns host paths. */

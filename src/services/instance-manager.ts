@@ -153,6 +153,7 @@ export class InstanceManager {
         { source: paths.data, target: plan.dataDir },
         ...(plan.logsDir ? [{ source: paths.logs, target: plan.logsDir }] : []),
         ...(tls ? [{ source: paths.tls, target: '/tls', readOnly: true }] : []),
+        ...(await volumes.prepareExtra(row.container_name, plan.extraVolumes ?? {}, plan.user)),
         ...(await volumes.writeFiles(row.container_name, plan.files, plan.user)),
       ];
       await this.progress(id, 30, 'creating container', { volume_path: paths.root });

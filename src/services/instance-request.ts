@@ -1,5 +1,6 @@
 import { badRequest } from '../errors.js';
-import { CUSTOM_MAX, CUSTOM_MIN, DEFAULT_SKU, findSku, SKUS, type SkuSeries } from './skus.js';
+import { DEFAULT_SKU } from './skus.js';
+import { resolveSku, type Sizing } from './sku-resources.js';
 import type { EngineAdapter } from './adapters/types.js';
 
 /** Patterns every name must match before it reaches a path, a container name or an engine. */
@@ -30,13 +31,7 @@ export interface CreateInstanceRequest {
   vnet_name?: string;
 }
 
-export interface ResolvedSizing {
-  sku: string;
-  series: SkuSeries;
-  memoryMb: number;
-  cpus: number;
-  storageGb: number;
-}
+export type ResolvedSizing = Sizing;
 
 export function checkName(value: string, pattern: string, max: number, field: string): string {
   if (value.length > max || !new RegExp(pattern).test(value)) {
@@ -45,24 +40,9 @@ export function checkName(value: string, pattern: string, max: number, field: st
   return value;
 }
 
-/** SKU id to resources; a preset ignores client-sent sizes, as the original did. */
+/** SKU id to resources (a preset ignores client-sent sizes, as the original did), checked against the engine's minimum. */
 export function resolveSizing(req: CreateInstanceRequest, adapter: EngineAdapter): ResolvedSizing {
-  const skuId = (req.sku ?? DEFAULT_SKU).toLowerCase();
-  let sizing: ResolvedSizing;
-  if (skuId === 'custom') {
-    const { memory_limit_mb: m, cpu_limit: c, storage_limit_gb: s } = req;
-    if (m === undefined || c === undefined || s === undefined) {
-      throw badRequest('sku "custom" needs memory_limit_mb, cpu_limit and storage_limit_gb');
-    }
-    if (m < CUSTOM_MIN.memoryMb || m > CUSTOM_MAX.memoryMb) throw badRequest(`memory_limit_mb must be between ${CUSTOM_MIN.memoryMb} and ${CUSTOM_MAX.memoryMb}`);
-    if (c < CUSTOM_MIN.cpus || c > CUSTOM_MAX.cpus) throw badRequest(`cpu_limit must be between ${CUSTOM_MIN.cpus} and ${CUSTOM_MAX.cpus}`);
-    if (s < CUSTOM_MIN.storageGb || s > CUSTOM_MAX.storageGb) throw badRequest(`storage_limit_gb must be between ${CUSTOM_MIN.storageGb} and ${CUSTOM_MAX.storageGb}`);
-    sizing = { sku: 'custom', series: 'custom', memoryMb: Math.floor(m), cpus: Math.round(c * 100) / 100, storageGb: Math.floor(s) };
-  } else {
-    const sku = findSku(skuId);
-    if (!sku) throw badRequest(`Invalid SKU tier: ${req.sku}. Must be one of: ${skuList()}, custom`);
-    sizing = { sku: sku.id, series: sku.series, memoryMb: sku.memoryMb, cpus: sku.cpus, storageGb: sku.storageGb };
-  }
+  const sizing = resolveSku(req.sku ?? DEFAULT_SKU, { memoryMb: req.memory_limit_mb, cpus: req.cpu_limit, storageGb: req.storage_limit_gb });
   if (sizing.memoryMb < adapter.minMemoryMb) {
     throw badRequest(`${adapter.displayName} needs at least ${adapter.minMemoryMb} MB of memory; SKU ${sizing.sku} gives ${sizing.memoryMb} MB`);
   }
@@ -71,8 +51,6 @@ export function resolveSizing(req: CreateInstanceRequest, adapter: EngineAdapter
   }
   return sizing;
 }
-
-const skuList = () => SKUS.map((s) => s.id).join(', ');
 
 /** Base64 of a PEM block, as the original UI's FileReader sends it; strict decode, size-capped. */
 export function decodePem(value: string, field: string, marker: RegExp): string {

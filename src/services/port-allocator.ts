@@ -8,6 +8,12 @@ export interface PortAllocatorOptions {
   isBindable?: (port: number) => Promise<boolean>;
   /** Start of the scan; default random so concurrent modules/restarts do not all race for the low end. */
   random?: () => number;
+  /**
+   * How long an unreleased reservation holds (default 60 s): long enough for the caller to store
+   * the port, after which the stored row excludes it. Callers that never release() do not leak.
+   */
+  reservationTtlMs?: number;
+  now?: () => number;
 }
 
 function canBind(port: number, host: string): Promise<boolean> {
@@ -31,7 +37,8 @@ export async function isPortBindable(port: number): Promise<boolean> {
  * create that fails with "address already in use" should be retried with a new port.
  */
 export class PortAllocator {
-  private readonly reserved = new Set<number>();
+  /** port -> reservation expiry (ms). */
+  private readonly reserved = new Map<number, number>();
   private readonly isBindable: (port: number) => Promise<boolean>;
 
   constructor(private readonly options: PortAllocatorOptions) {
@@ -44,11 +51,13 @@ export class PortAllocator {
     const { low, high } = this.options.range;
     const size = high - low + 1;
     const used = await this.options.usedPorts();
+    const now = (this.options.now ?? Date.now)();
+    for (const [port, until] of this.reserved) if (until <= now) this.reserved.delete(port);
     const start = Math.floor((this.options.random ?? Math.random)() * size);
     for (let i = 0; i < size; i++) {
       const port = low + ((start + i) % size);
       if (used.has(port) || this.reserved.has(port)) continue;
-      this.reserved.add(port); // before the await: a concurrent allocate() skips it
+      this.reserved.set(port, now + (this.options.reservationTtlMs ?? 60_000)); // before the await: a concurrent allocate() skips it
       if (await this.isBindable(port)) return port;
       this.reserved.delete(port);
     }
@@ -60,7 +69,7 @@ export class PortAllocator {
     this.reserved.delete(port);
   }
 
-  reservedPorts(): ReadonlySet<number> {
-    return this.reserved;
+  reservedPorts(): number[] {
+    return [...this.reserved.keys()];
   }
 }

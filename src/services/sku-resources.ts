@@ -1,7 +1,7 @@
 import { badRequest } from '../errors.js';
 import type { HostFacts } from './host-facts.js';
 import type { ResourceLimits } from './runtime/container-runtime.js';
-import { CUSTOM_MAX, CUSTOM_MIN, SERIES, findSku, type SkuSeries } from './skus.js';
+import { CUSTOM_MAX, CUSTOM_MIN, SERIES, SKUS, findSku, type SkuSeries } from './skus.js';
 
 /** The resources an instance was granted (a preset SKU's row, or validated custom values). */
 export interface Sizing {
@@ -19,7 +19,7 @@ export function resolveSku(id: string, custom?: { memoryMb?: number; cpus?: numb
   const skuId = id.toLowerCase();
   if (skuId !== 'custom') {
     const sku = findSku(skuId);
-    if (!sku) throw badRequest(`Unknown SKU "${id}"`);
+    if (!sku) throw badRequest(`Invalid SKU tier: ${id}. Must be one of: ${SKUS.map((s) => s.id).join(', ')}, custom`);
     return { sku: sku.id, series: sku.series, memoryMb: sku.memoryMb, cpus: sku.cpus, storageGb: sku.storageGb };
   }
   const { memoryMb, cpus, storageGb } = custom ?? {};

@@ -17,6 +17,9 @@ export interface VnetServiceOptions {
   networkName?: (vnetName: string) => string;
   /** Extra labels on created networks (tests mark their runs with it). */
   extraLabels?: Record<string, string>;
+  /** How long an unreleased IP reservation holds (default 60 s); the stored row excludes it afterwards. */
+  reservationTtlMs?: number;
+  now?: () => number;
 }
 
 /**
@@ -26,7 +29,8 @@ export interface VnetServiceOptions {
  * between bridges and instances on different VNets reached each other.
  */
 export class VnetService {
-  private readonly reservedIps = new Map<string, Set<string>>();
+  /** vnet -> ip -> reservation expiry (ms). */
+  private readonly reservedIps = new Map<string, Map<string, number>>();
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: VnetServiceOptions) {}
@@ -81,19 +85,27 @@ export class VnetService {
     });
   }
 
-  /** A free static IP on the VNet, reserved in-process until releaseIp(); the caller stores it (UNIQUE) and retries on a violation. */
+  /** A free static IP on the VNet, reserved in-process until releaseIp() or the TTL; the caller stores it (UNIQUE) and retries on a violation. */
   async allocateIp(vnetName: string): Promise<string> {
     const net = await this.options.runtime.inspectNetwork(this.networkName(vnetName));
     if (!net?.subnet) throw conflict(`VNet ${vnetName} does not exist`);
     const used = await this.options.usedIps(vnetName);
-    const reserved = this.reservedIps.get(vnetName) ?? new Set<string>();
-    this.reservedIps.set(vnetName, reserved);
+    const reserved = this.liveReservations(vnetName);
+    const until = (this.options.now ?? Date.now)() + (this.options.reservationTtlMs ?? 60_000);
     for (const ip of hostAddresses(parseCidr(net.subnet))) {
       if (used.has(ip) || reserved.has(ip)) continue;
-      reserved.add(ip);
+      reserved.set(ip, until);
       return ip;
     }
     throw conflict(`VNet ${vnetName} (${net.subnet}) has no free address`);
+  }
+
+  private liveReservations(vnetName: string): Map<string, number> {
+    const reserved = this.reservedIps.get(vnetName) ?? new Map<string, number>();
+    this.reservedIps.set(vnetName, reserved);
+    const now = (this.options.now ?? Date.now)();
+    for (const [ip, until] of reserved) if (until <= now) reserved.delete(ip);
+    return reserved;
   }
 
   releaseIp(vnetName: string, ip: string): void {
@@ -104,7 +116,7 @@ export class VnetService {
   releaseIfUnused(vnetName: string): Promise<void> {
     return this.serial(async () => {
       if ((await this.options.usedIps(vnetName)).size > 0) return;
-      if ((this.reservedIps.get(vnetName)?.size ?? 0) > 0) return;
+      if (this.liveReservations(vnetName).size > 0) return; // an instance is being created on it
       const name = this.networkName(vnetName);
       const net = await this.options.runtime.inspectNetwork(name);
       if (!net || !this.ownedBy(net.labels)) return;

@@ -99,6 +99,23 @@ export class VolumeService {
     return this.options.selinux ?? false;
   }
 
+  /**
+   * Further persistent dirs an engine keeps outside its data dir (e.g. CockroachDB's certs), as
+   * `<root>/extra-<name>`, owned like the data dir. Returns the bind mounts.
+   */
+  async prepareExtra(containerName: string, volumes: Readonly<Record<string, string>>, owner?: string): Promise<BindMount[]> {
+    const p = this.paths(containerName);
+    const mounts: BindMount[] = [];
+    for (const [name, target] of Object.entries(volumes)) {
+      if (!/^[a-z][a-z0-9-]{0,30}$/.test(name)) throw badRequest(`invalid extra volume name ${JSON.stringify(name)}`);
+      const dir = await this.inside(path.join(p.root, `extra-${name}`));
+      await mkdir(dir, { recursive: true, mode: 0o750 });
+      await this.own(owner, [dir]);
+      mounts.push({ source: dir, target, relabel: this.relabel() });
+    }
+    return mounts;
+  }
+
   /** Writes config files (0644, or 0640 when owned) and secrets (0600), each bind-mounted read-only at its target. */
   async writeFiles(containerName: string, files: PlannedFile[], owner?: string): Promise<BindMount[]> {
     const p = this.paths(containerName);

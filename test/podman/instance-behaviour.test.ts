@@ -85,7 +85,7 @@ describe('bad input', () => {
     [{ engine: 'postgresql', vnet_name: 'net$(id)' }, /vnet_name/],
     [{ engine: 'nosuchdb' }, /engine/],
     [{ engine: 'postgresql', sku: 'z9' }, /SKU/],
-    [{ engine: 'postgresql', sku: 'custom', memory_limit_mb: 256, cpu_limit: 1, storage_limit_gb: 5 }, /memory_limit_mb/],
+    [{ engine: 'postgresql', sku: 'custom', memory_limit_mb: 256, cpu_limit: 1, storage_limit_gb: 5 }, /memory/],
     [{ engine: 'postgresql', sku: 'd64' }, /host/],
     [{ engine: 'postgresql', version: '15;id' }, /version/],
     [{ engine: 'postgresql', extra: 'field' }, /extra|additional/i],

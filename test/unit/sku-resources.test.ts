@@ -34,7 +34,7 @@ describe('SKU -> resources (the seed table)', () => {
   it('ignores case and refuses unknown SKUs with a 400', () => {
     expect(resolveSku('D4').sku).toBe('d4');
     expect(() => resolveSku('b1s')).toThrow(ModuleError);
-    expect(() => resolveSku('b1s')).toThrow(/Unknown SKU "b1s"/);
+    expect(() => resolveSku('b1s')).toThrow(/Invalid SKU tier: b1s. Must be one of: b1, b2/);
   });
 
   it.each([

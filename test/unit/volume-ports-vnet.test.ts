@@ -1,16 +1,26 @@
-import { mkdtemp, mkdir, readFile, stat, symlink } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { hostAddresses, overlaps, parseCidr, splitPool } from '../../src/services/ipv4.js';
 import { PortAllocator } from '../../src/services/port-allocator.js';
 import type { NetworkInfo, NetworkSpec } from '../../src/services/runtime/container-runtime.js';
 import { VolumeService } from '../../src/services/volume-service.js';
 import { VnetService } from '../../src/services/vnet-service.js';
 
+const tempDirs: string[] = [];
+const tempDir = async (prefix: string) => {
+  const d = await mkdtemp(path.join(tmpdir(), prefix));
+  tempDirs.push(d);
+  return d;
+};
+afterAll(async () => {
+  for (const d of tempDirs) await rm(d, { recursive: true, force: true });
+});
+
 describe('VolumeService', () => {
   const make = async (ownership: 'none' | 'rootless' = 'none', calls: string[][] = []) => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'flux-vol-'));
+    const dataDir = await tempDir('flux-vol-');
     return { dataDir, svc: new VolumeService({ dataDir, ownership, unshareChown: async (o, ps) => void calls.push([o, ...ps]) }) };
   };
 
@@ -42,7 +52,7 @@ describe('VolumeService', () => {
     const { dataDir, svc } = await make();
     for (const bad of ['../x', 'a/b', 'A', 'x', '-a', 'a..b', 'a'.repeat(64)]) await expect(svc.prepare(bad)).rejects.toMatchObject({ statusCode: 400 });
     await expect(svc.writeFiles('db-pg', [{ target: '../etc/x', content: '', kind: 'config' }])).rejects.toMatchObject({ statusCode: 400 });
-    const outside = await mkdtemp(path.join(tmpdir(), 'flux-outside-'));
+    const outside = await tempDir('flux-outside-');
     await mkdir(path.join(dataDir, 'containers'), { recursive: true });
     await symlink(outside, path.join(dataDir, 'containers', 'db-evil'));
     await expect(svc.prepare('db-evil')).rejects.toThrow(/outside the data directory/);
@@ -123,5 +133,34 @@ describe('ipv4 and VnetService', () => {
     await v.ensure('y');
     await v.releaseIfUnused('y');
     expect(rt.nets.has('fluxdb-y')).toBe(false);
+  });
+});
+
+describe('reservations expire', () => {
+  it('a port never released is free again after the TTL', async () => {
+    let now = 0;
+    const a = new PortAllocator({ range: { low: 100, high: 100 }, usedPorts: async () => new Set(), isBindable: async () => true, now: () => now, reservationTtlMs: 1000 });
+    expect(await a.allocate()).toBe(100);
+    await expect(a.allocate()).rejects.toThrow();
+    now = 1000;
+    expect(await a.allocate()).toBe(100);
+  });
+  it('a VNet whose IP reservation lapsed can be removed', async () => {
+    let now = 0;
+    const nets = new Map<string, NetworkInfo>();
+    const rt = {
+      listNetworks: async () => [...nets.values()],
+      inspectNetwork: async (n: string) => nets.get(n) ?? null,
+      createNetwork: async (s: NetworkSpec) => { const n = { name: s.name, id: s.name, subnet: s.subnet, gateway: null, labels: s.labels }; nets.set(s.name, n); return n; },
+      removeNetwork: async (n: string) => void nets.delete(n),
+    };
+    const v = new VnetService({ runtime: rt, usedIps: async () => new Set(), now: () => now, reservationTtlMs: 1000 });
+    await v.ensure('z');
+    await v.allocateIp('z');
+    await v.releaseIfUnused('z');
+    expect(nets.size).toBe(1);
+    now = 1000;
+    await v.releaseIfUnused('z');
+    expect(nets.size).toBe(0);
   });
 });

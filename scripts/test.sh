@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `npm test`: prepares what the tests need, then runs all three tiers (unit, api, podman).
+# As root on a fresh Debian machine it installs the system packages, lets the module's own Podman
+# install job set Podman up (packages, containers.conf fixes for this host, API service), and
+# builds the stand-in engine images (cached by recipe hash). Without root it checks and runs.
+# Podman is required: the podman tier fails, never skips, when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  # debootstrap: image kit; postgresql: the store tests' real server; a JRE: H2's own client.
+  packages=(debootstrap postgresql default-jre-headless ca-certificates)
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "[test] installing ${missing[*]}" >&2
+    apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+echo "[test] podman setup (the module's install job)" >&2
+npx tsx src/cli/podman-setup.ts >&2
+echo "[test] stand-in images" >&2
+npx tsx src/images/cli.ts build >/dev/null
+exec npx vitest run "$@"
