@@ -22,7 +22,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
 fi
 
 echo "[test] podman setup (the module's install job)" >&2
-npx tsx src/cli/podman-setup.ts >&2
+npx tsx host/podman-setup.ts >&2
 echo "[test] stand-in images" >&2
 npx tsx src/images/cli.ts build >/dev/null
 exec npx vitest run "$@"

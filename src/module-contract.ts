@@ -24,7 +24,8 @@ export interface ModuleContext {
   db: Kysely<Database>;
   /**
    * Route guard: resolves when the caller holds `name`, otherwise replies 401 (no or bad token)
-   * or 403 (valid token without the permission). Used as a Fastify `preHandler`.
+   * or 403 (valid token without the permission). Used as a Fastify `onRequest` hook, so it runs
+   * before any validation (no 400 leaks to an unauthenticated caller).
    */
   requirePermission(name: Permission): PermissionGuard;
   /** Guard for routes the seed gives no permission: still needs a valid token (401 otherwise). */

@@ -245,7 +245,8 @@ export class InstanceManager {
   }
 
   async get(id: number): Promise<InstanceRow> {
-    const row = await repo.findInstance(this.deps.db, id);
+    // Ids beyond SERIAL's range cannot exist; asking the store would be an error, not a 404.
+    const row = id <= 2_147_483_647 ? await repo.findInstance(this.deps.db, id) : undefined;
     if (!row) throw notFound('Database instance not found');
     return row;
   }
