@@ -19,7 +19,9 @@ own() {
   shift
   for d in "$@"; do
     mkdir -p "$d"
-    if [ "$(stat -c %U "$d")" != "$u" ]; then chown -R "$u:$u" "$d"; fi
+    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
+    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
+    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
   done
 }
 
@@ -80,15 +82,17 @@ fi
 db=${CLICKHOUSE_DB:-}
 if [ -n "$db" ] && [ ! -e "$DATA/metadata/$db.sql" ]; then
   [[ "$db" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "CLICKHOUSE_DB must be a plain name (letters, digits, _)"
-  # A setup server (the users file is already in place); the client reads its credentials from a
-  # private file.
-  "$@" &
+  # A setup server on ports nobody publishes, so no client reaches it before it is done; the client
+  # reads its credentials from a private file.
+  "$@" -- --http_port=18123 --tcp_port=19000 --interserver_http_port=19009 &
   pid=$!
+  trap 'kill "$pid" 2> /dev/null; wait "$pid"; exit 143' TERM INT
   client_dir=$(mktemp -d /tmp/clickhouse-client.XXXXXX) || die '/tmp is not writable (give it a tmpfs)'
-  esc=${password//&/&amp;}
-  esc=${esc//</&lt;}
-  printf '<config><user>%s</user><password>%s</password></config>\n' "$user" "${esc//>/&gt;}" > "$client_dir/client.xml"
-  client=(clickhouse-client --config-file="$client_dir/client.xml" --host=127.0.0.1)
+  # XML-escaped; the replacements are quoted because bash 5.2 expands a bare & to the match.
+  esc=${password//&/'&amp;'}
+  esc=${esc//</'&lt;'}
+  printf '<config><user>%s</user><password>%s</password></config>\n' "$user" "${esc//>/'&gt;'}" > "$client_dir/client.xml"
+  client=(clickhouse-client --config-file="$client_dir/client.xml" --host=127.0.0.1 --port=19000)
   for _ in $(seq 120); do
     if "${client[@]}" --query='SELECT 1' > /dev/null 2>&1; then break; fi
     kill -0 "$pid" 2> /dev/null || die 'the setup server exited'
@@ -98,6 +102,7 @@ if [ -n "$db" ] && [ ! -e "$DATA/metadata/$db.sql" ]; then
   rm -rf "$client_dir"
   kill "$pid"
   wait "$pid" || true
+  trap - TERM INT
 fi
 
 exec "$@"

@@ -17,7 +17,9 @@ own() {
   shift
   for d in "$@"; do
     mkdir -p "$d"
-    if [ "$(stat -c %U "$d")" != "$u" ]; then chown -R "$u:$u" "$d"; fi
+    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
+    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
+    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
   done
 }
 iql_string() { local s=${1//\\/\\\\}; printf "'%s'" "${s//\'/\\\'}"; }
@@ -61,6 +63,7 @@ if [ ! -f "$DATA/meta/meta.db" ] && [ -n "$init_wanted" ]; then
   INFLUXDB_HTTP_BIND_ADDRESS=127.0.0.1:8086 INFLUXDB_HTTP_AUTH_ENABLED=false INFLUXDB_HTTP_HTTPS_ENABLED=false \
     influxd "${@:2}" &
   pid=$!
+  trap 'kill "$pid" 2> /dev/null; wait "$pid"; exit 143' TERM INT # a stop during init stays clean
   for _ in $(seq 60); do
     if influx -host 127.0.0.1 -port 8086 -execute 'SHOW DATABASES' > /dev/null 2>&1; then break; fi
     kill -0 "$pid" 2> /dev/null || die 'the setup server exited'
@@ -77,6 +80,7 @@ if [ ! -f "$DATA/meta/meta.db" ] && [ -n "$init_wanted" ]; then
   done
   kill "$pid"
   wait "$pid" || true
+  trap - TERM INT
   echo 'entrypoint: InfluxDB init process complete; ready for start up.'
 fi
 

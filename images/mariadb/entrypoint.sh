@@ -18,7 +18,9 @@ own() {
   shift
   for d in "$@"; do
     mkdir -p "$d"
-    if [ "$(stat -c %U "$d")" != "$u" ]; then chown -R "$u:$u" "$d"; fi
+    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
+    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
+    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
   done
 }
 
@@ -53,7 +55,13 @@ if [ "$(id -u)" = 0 ]; then
   exec setpriv --reuid=mysql --regid=mysql --clear-groups -- "${BASH_SOURCE[0]}" "$@"
 fi
 [ -w "$DATADIR" ] || die "$DATADIR is not writable by uid $(id -u): pre-own it (999:999) or start as root"
-[ -d /run/mysqld ] || mkdir -p /run/mysqld 2>/dev/null || die "/run/mysqld is missing (give it a tmpfs)"
+# The image has no /run/mysqld on purpose: Podman gives a tmpfs over an image dir that dir's mode with
+# root as owner, which a --user run cannot write. Without a writable one the socket goes to /tmp.
+if ! [ -w /run/mysqld ] && ! mkdir -p /run/mysqld 2> /dev/null; then
+  echo 'entrypoint: /run/mysqld is not writable (no tmpfs there?); the unix socket goes to /tmp' >&2
+  SOCKET=/tmp/mysqld.sock
+  set -- "$@" --socket="$SOCKET"
+fi
 
 if [ ! -d "$DATADIR/mysql" ]; then
   root_password=$(env_value ROOT_PASSWORD)
@@ -81,7 +89,8 @@ if [ ! -d "$DATADIR/mysql" ]; then
   mariadbd --skip-networking --socket="$SOCKET" --default-time-zone=SYSTEM --skip-log-bin --expire-logs-days=0 \
     --loose-innodb_buffer_pool_load_at_startup=0 "${@:2}" &
   pid=$!
-  client=(mariadb --protocol=socket --socket="$SOCKET" -uroot --no-defaults --batch)
+  trap 'kill "$pid" 2> /dev/null; wait "$pid"; exit 143' TERM INT # a stop during init stays clean
+  client=(mariadb --no-defaults --protocol=socket --socket="$SOCKET" -uroot --batch)
   for _ in $(seq 60); do
     if "${client[@]}" <<< 'SELECT 1' > /dev/null 2>&1; then break; fi
     kill -0 "$pid" 2> /dev/null || die 'the setup server exited'
@@ -124,6 +133,7 @@ if [ ! -d "$DATADIR/mysql" ]; then
 
   kill "$pid"
   wait "$pid"
+  trap - TERM INT
   echo 'entrypoint: MariaDB init process done; ready for start up.'
 fi
 

@@ -16,7 +16,9 @@ own() {
   shift
   for d in "$@"; do
     mkdir -p "$d"
-    if [ "$(stat -c %U "$d")" != "$u" ]; then chown -R "$u:$u" "$d"; fi
+    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
+    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
+    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
   done
 }
 
@@ -42,7 +44,14 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 [ -w "$PGDATA" ] || die "$PGDATA is not writable by uid $(id -u): pre-own it (999:999) or start as root"
-[ -d /run/postgresql ] || mkdir -p /run/postgresql 2>/dev/null || die "/run/postgresql is missing (give it a tmpfs)"
+# The image has no /run/postgresql on purpose: Podman gives a tmpfs over an image dir that dir's mode
+# with root as owner, which a --user run cannot write. Without a writable one the socket goes to /tmp.
+export PGHOST=/run/postgresql
+if ! [ -w /run/postgresql ] && ! mkdir -p /run/postgresql 2> /dev/null; then
+  echo 'entrypoint: /run/postgresql is not writable (no tmpfs there?); the unix socket goes to /tmp' >&2
+  PGHOST=/tmp
+  set -- "$@" -c unix_socket_directories=/tmp
+fi
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
   file_env POSTGRES_PASSWORD
@@ -73,7 +82,8 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   fi
 
   # A socket-only server for the setup, so nothing can connect over TCP before it is done.
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -p 5432" -w start > /dev/null
+  pg_ctl -D "$PGDATA" -o "-c listen_addresses='' -c unix_socket_directories=$PGHOST -p 5432" -w start > /dev/null
+  trap 'pg_ctl -D "$PGDATA" -m fast -w stop > /dev/null; exit 143' TERM INT # a stop during init stays clean
   psql=(psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --no-password --no-psqlrc -q)
   if [ "$POSTGRES_DB" != postgres ]; then
     "${psql[@]}" --dbname postgres --set db="$POSTGRES_DB" <<< 'CREATE DATABASE :"db";'
@@ -92,6 +102,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     esac
   done
   pg_ctl -D "$PGDATA" -m fast -w stop > /dev/null
+  trap - TERM INT
   echo 'entrypoint: PostgreSQL init process complete; ready for start up.'
 fi
 

@@ -18,7 +18,9 @@ own() {
   shift
   for d in "$@"; do
     mkdir -p "$d"
-    if [ "$(stat -c %U "$d")" != "$u" ]; then chown -R "$u:$u" "$d"; fi
+    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
+    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
+    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
   done
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILDER_VERSION, imageRef, type Recipe } from './recipe.js';
+import { imageRef, type Recipe } from './recipe.js';
 import { pipe, run } from './run.js';
 
 export interface BuildContext {
@@ -10,6 +10,9 @@ export interface BuildContext {
   mirror: string;
   log: (line: string) => void;
 }
+
+/** Bump when the base tree steps change (kept apart from BUILDER_VERSION so bases are not redone). */
+const BASE_VERSION = '1';
 
 /** Packages every stand-in tree gets on top of minbase (util-linux brings setpriv and runuser). */
 const BASE_EXTRA = ['util-linux'];
@@ -79,7 +82,7 @@ async function withMounts<T>(ctx: BuildContext, root: string, suite: string, fn:
 
 /** A minbase tree for the suite, bootstrapped once and kept under cacheDir/base (apt lists included). */
 export async function ensureBase(ctx: BuildContext, suite: string): Promise<string> {
-  const key = sha(JSON.stringify({ suite, mirror: ctx.mirror, extra: BASE_EXTRA, excludes: DPKG_EXCLUDES, v: BUILDER_VERSION }));
+  const key = sha(JSON.stringify({ suite, mirror: ctx.mirror, extra: BASE_EXTRA, excludes: DPKG_EXCLUDES, v: BASE_VERSION }));
   const dir = path.join(ctx.cacheDir, 'base', `${suite}-${key}`);
   if (existsSync(path.join(dir, '.flux-complete'))) return dir;
   const tmp = `${dir}.tmp`;
@@ -158,7 +161,8 @@ export async function buildImage(ctx: BuildContext, recipe: Recipe, recipeDir: s
       'io.flux.databases.standin': 'true',
       'io.flux.databases.standin-for': recipe.standinFor,
       ...(recipe.protocolStandin ? { 'io.flux.databases.protocol-standin': 'true' } : {}),
-      'io.flux.databases.engine': recipe.engine,
+      // Not io.flux.databases.engine: containers inherit image labels, and that one is the module's own.
+      'io.flux.databases.standin-engine': recipe.engine,
       'io.flux.databases.engine-version': version,
       'io.flux.databases.data-dir': recipe.dataDir,
       'io.flux.databases.run-as': recipe.runAs,

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the build steps change in a way that changes images; it is part of every recipe hash. */
-export const BUILDER_VERSION = '1';
+export const BUILDER_VERSION = '2';
 
 /** images/ at the repository root. */
 export const IMAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../images');

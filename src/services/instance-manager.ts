@@ -67,10 +67,13 @@ export class InstanceManager {
     }
     if (await repo.findInstanceByName(db, name)) throw conflict(`An instance named '${name}' already exists`);
 
+    const username = adapter.fixedUsername ?? generateUsername();
+    this.checkPlan(adapter, { containerName: `db-${name}`, databaseName, username, version, sizing });
+
     const base = {
       name, container_name: `db-${name}`, engine: adapter.engine, engine_version: version,
       image: adapter.capabilities.isEmbedded ? 'embedded' : resolveImage(adapter, version, config.imageOverrides),
-      database_name: databaseName, username: adapter.fixedUsername ?? generateUsername(),
+      database_name: databaseName, username,
       sku: sizing.sku, cpu_limit: sizing.cpus, memory_limit_mb: sizing.memoryMb, storage_limit_gb: sizing.storageGb,
       external_access: req.external_access ?? false, tls_enabled: Boolean(tls), vnet_name: vnetName,
       host: '127.0.0.1', limits_enforced: '{}', options: JSON.stringify({ series: sizing.series }),
@@ -98,6 +101,16 @@ export class InstanceManager {
       }
     }
     throw new ModuleError('PORTS_EXHAUSTED', 503, 'No free host port could be reserved; widen FLUX_DATABASES_PORT_RANGE');
+  }
+
+  /** The adapter's own checks (name rules per engine, versions, minimums) answer 400 now, not a failed row later. */
+  private checkPlan(adapter: EngineAdapter, input: Omit<AdapterInput, 'password'>): void {
+    if (adapter.capabilities.isEmbedded) return;
+    try {
+      adapter.plan({ ...input, password: generatePassword() });
+    } catch (err) {
+      throw badRequest((err as Error).message, err);
+    }
   }
 
   private checkTls(req: CreateInstanceRequest, adapter: EngineAdapter): { cert: string; key: string } | undefined {

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { STANDIN_ENGINES, ensureStandinImages } from '../../src/images/kit.js';
+import { labelledSince } from './helpers/leftovers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -22,7 +23,8 @@ function podmanSocket(): string {
   return process.getuid?.() === 0 ? '/run/podman/podman.sock' : `${process.env.XDG_RUNTIME_DIR ?? '/run/user/' + process.getuid?.()}/podman/podman.sock`;
 }
 
-export default async function setup(project: TestProject): Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const suiteStarted = new Date(Date.now() - 1000);
   const version = spawnSync('podman', ['version', '--format', '{{.Client.Version}}'], { encoding: 'utf8' });
   if (version.error || version.status !== 0) {
     throw new Error(`podman tests need Podman: \`podman version\` failed (${version.error?.message ?? version.stderr.trim()})`);
@@ -41,4 +43,10 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   project.provide('standinImages', refs);
   console.error(`[images] stand-ins ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  // After the suite: nothing the tests labelled may be left behind (containers, volumes, networks).
+  return async () => {
+    const left = await labelledSince(suiteStarted);
+    if (left.length) throw new Error(`the podman tests left labelled objects behind: ${left.join(', ')}`);
+  };
 }

@@ -17,12 +17,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { StandinEngine } from '../../src/images/kit.js';
 
-export interface Target {
+interface Target {
   port: number;
   password: string;
 }
 
-export interface StandinCase {
+interface StandinCase {
   engine: StandinEngine;
   /** Container port published on 127.0.0.1 and used by the client. */
   containerPort: number;
@@ -64,14 +64,17 @@ const mysqlCheck = async (t: Target, user: string, database: string, sql: string
 };
 
 const redisCheck = async (t: Target, fn: (r: Redis) => Promise<void>) => {
-  const noAuth = new Redis({ host: '127.0.0.1', port: t.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const opts = { host: '127.0.0.1', port: t.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, enableReadyCheck: false };
+  const noAuth = new Redis(opts);
+  noAuth.on('error', () => undefined); // failures surface through the awaited calls
   await noAuth.connect();
   try {
     await expect(noAuth.get('k')).rejects.toThrow(/NOAUTH/);
   } finally {
     noAuth.disconnect();
   }
-  const r = new Redis({ host: '127.0.0.1', port: t.port, password: t.password, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = new Redis({ ...opts, password: t.password });
+  r.on('error', () => undefined);
   await r.connect();
   try {
     await fn(r);
@@ -88,11 +91,12 @@ const http = async (url: string, init: RequestInit = {}) => {
 const influxAuth = (pw: string) => ({ Authorization: `Basic ${Buffer.from(`admin:${pw}`).toString('base64')}` });
 const chHeaders = (pw: string) => ({ 'X-ClickHouse-User': 'app', 'X-ClickHouse-Key': pw });
 
-const POSTGRES_CAPS = ['CHOWN', 'SETUID', 'SETGID'];
+/** Enough for every entrypoint's root path: hand the dirs over, then setpriv to the service account. */
+const STEP_DOWN_CAPS = ['CHOWN', 'SETUID', 'SETGID'];
 
-export const CASES: StandinCase[] = [
+const CASES: StandinCase[] = [
   {
-    engine: 'postgresql', containerPort: 5432, dataDir: '/var/lib/postgresql/data', caps: POSTGRES_CAPS, runAs: '999:999',
+    engine: 'postgresql', containerPort: 5432, dataDir: '/var/lib/postgresql/data', caps: STEP_DOWN_CAPS, runAs: '999:999',
     tmpfs: ['/tmp', '/run/postgresql'],
     env: (pw) => ({ POSTGRES_PASSWORD: pw, POSTGRES_USER: 'app', POSTGRES_DB: 'appdb' }),
     write: async (t) => {
@@ -105,7 +109,7 @@ export const CASES: StandinCase[] = [
     },
   },
   {
-    engine: 'timescaledb', containerPort: 5432, dataDir: '/var/lib/postgresql/data', caps: POSTGRES_CAPS, runAs: '999:999',
+    engine: 'timescaledb', containerPort: 5432, dataDir: '/var/lib/postgresql/data', caps: STEP_DOWN_CAPS, runAs: '999:999',
     tmpfs: ['/tmp', '/run/postgresql'],
     env: (pw) => ({ POSTGRES_PASSWORD: pw, POSTGRES_USER: 'app', POSTGRES_DB: 'appdb' }),
     write: async (t) => {
@@ -127,7 +131,7 @@ export const CASES: StandinCase[] = [
   ...(['mariadb', 'mysql'] as const).map((engine): StandinCase => {
     const prefix = engine === 'mysql' ? 'MYSQL' : 'MARIADB';
     return {
-      engine, containerPort: 3306, dataDir: '/var/lib/mysql', caps: ['CHOWN', 'SETUID', 'SETGID'], runAs: '999:999',
+      engine, containerPort: 3306, dataDir: '/var/lib/mysql', caps: STEP_DOWN_CAPS, runAs: '999:999',
       tmpfs: ['/tmp', '/run/mysqld'],
       env: (pw) => ({ [`${prefix}_ROOT_PASSWORD`]: pw, [`${prefix}_DATABASE`]: 'appdb', [`${prefix}_USER`]: 'app', [`${prefix}_PASSWORD`]: pw }),
       write: async (t) => {
@@ -143,7 +147,7 @@ export const CASES: StandinCase[] = [
     };
   }),
   ...(['redis', 'valkey', 'keydb'] as const).map((engine): StandinCase => ({
-    engine, containerPort: 6379, dataDir: '/data', caps: ['CHOWN', 'SETUID', 'SETGID'], runAs: '999:999',
+    engine, containerPort: 6379, dataDir: '/data', caps: STEP_DOWN_CAPS, runAs: '999:999',
     tmpfs: ['/tmp'],
     env: (pw) => ({ REDIS_PASSWORD: pw }),
     write: (t) => redisCheck(t, async (r) => {
@@ -155,7 +159,7 @@ export const CASES: StandinCase[] = [
     }),
   })),
   {
-    engine: 'influxdb', containerPort: 8086, dataDir: '/var/lib/influxdb', caps: ['CHOWN', 'SETUID', 'SETGID'], runAs: '1500:1500',
+    engine: 'influxdb', containerPort: 8086, dataDir: '/var/lib/influxdb', caps: STEP_DOWN_CAPS, runAs: '1500:1500',
     tmpfs: ['/tmp'],
     env: (pw) => ({ INFLUXDB_DB: 'appdb', INFLUXDB_ADMIN_USER: 'admin', INFLUXDB_ADMIN_PASSWORD: pw, INFLUXDB_HTTP_AUTH_ENABLED: 'true' }),
     write: async (t) => {
@@ -174,7 +178,7 @@ export const CASES: StandinCase[] = [
     },
   },
   {
-    engine: 'clickhouse', containerPort: 8123, dataDir: '/var/lib/clickhouse', caps: ['CHOWN', 'SETUID', 'SETGID'], runAs: '101:101',
+    engine: 'clickhouse', containerPort: 8123, dataDir: '/var/lib/clickhouse', caps: STEP_DOWN_CAPS, runAs: '101:101',
     tmpfs: ['/tmp', '/etc/clickhouse-server/users.d'],
     env: (pw) => ({ CLICKHOUSE_USER: 'app', CLICKHOUSE_PASSWORD: pw, CLICKHOUSE_DB: 'appdb' }),
     write: async (t) => {
@@ -195,7 +199,7 @@ export const CASES: StandinCase[] = [
     },
   },
   {
-    engine: 'h2', containerPort: 5435, dataDir: '/opt/h2-data', caps: ['CHOWN', 'SETUID', 'SETGID'], runAs: '1000:1000',
+    engine: 'h2', containerPort: 5435, dataDir: '/opt/h2-data', caps: STEP_DOWN_CAPS, runAs: '1000:1000',
     tmpfs: ['/tmp'],
     env: () => ({}),
     // The first connection creates the database and makes its user and password the admin (-ifNotExists).
