@@ -47,6 +47,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // After the suite: nothing the tests labelled may be left behind (containers, volumes, networks).
   return async () => {
     const left = await labelledSince(suiteStarted);
-    if (left.length) throw new Error(`the podman tests left labelled objects behind: ${left.join(', ')}`);
+    if (!left.length) return;
+    // vitest reports a throwing teardown but still exits 0: fail the run explicitly.
+    console.error(`FAIL: the podman tests left labelled objects behind: ${left.join(', ')}`);
+    process.exitCode = 1;
   };
 }
