@@ -30,6 +30,8 @@ export interface InstanceVolumes {
 export interface VnetSource {
   ensure(vnetName: string): Promise<{ name: string; subnet: string }>;
   allocateIp(vnetName: string): Promise<string>;
+  /** Drops the in-process reservation once the IP is stored (UNIQUE(vnet_name, vnet_ip) holds it then). */
+  releaseIp(vnetName: string, ip: string): void;
   /** Removes the network once no instance uses it (only networks the module labelled). */
   releaseIfUnused(vnetName: string): Promise<void>;
 }

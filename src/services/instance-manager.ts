@@ -204,6 +204,8 @@ export class InstanceManager {
         return ip;
       } catch (err) {
         if (!repo.isUniqueViolation(err)) throw err;
+      } finally {
+        this.deps.vnets.releaseIp(vnetName, ip);
       }
     }
     throw new ModuleError('VNET_EXHAUSTED', 503, `No free IP on VNet ${vnetName}`);

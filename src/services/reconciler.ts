@@ -80,8 +80,23 @@ export class Reconciler {
       return row.status === 'missing' || row.status === 'failed' ? null : set('missing', 'container not found');
     }
     if (running && (row.status === 'stopped' || row.status === 'missing')) return set('running', 'container is running');
-    if (!running && ['running', 'degraded', 'unhealthy', 'missing'].includes(row.status)) return set('stopped', `container is ${container.state}`);
+    if (!running && ['running', 'degraded', 'unhealthy', 'missing'].includes(row.status)) return this.bringBack(row, container.state);
     return null;
+  }
+
+  /**
+   * A row the operator left running whose container is down: the host restarted (Podman's restart
+   * policy needs systemd's podman-restart unit, absent here) or the engine died. Start it once;
+   * if the engine does not answer, the manager marks the row failed with the reason.
+   */
+  private async bringBack(row: InstanceRow, state: string) {
+    const change = { id: row.id, name: row.name, from: row.status, reason: `container was ${state}; started it again` };
+    try {
+      await this.manager.start(row.id);
+      return { ...change, to: 'running' };
+    } catch (err) {
+      return { ...change, to: 'failed', reason: `container was ${state}; starting it failed: ${(err as Error).message}` };
+    }
   }
 
   /** Removes a labelled container that has no row (the operator asked for it). */

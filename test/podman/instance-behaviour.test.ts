@@ -67,6 +67,46 @@ describe('instances side by side', () => {
   });
 });
 
+describe('host restarts and VNets', () => {
+  it('starts again an instance whose container went down behind its back, on reconciliation', async () => {
+    const row = (await m.api('GET', '/databases')).body.find((r: { name: string }) => r.name === 'side-b');
+    await run('podman', ['stop', '-t', '10', row.container_name]); // as a host reboot leaves it
+    const report = (await m.api('POST', '/reconcile')).body;
+    expect(report.changes).toContainEqual(expect.objectContaining({ id: row.id, from: 'running', to: 'running' }));
+    expect((await m.api('GET', `/databases/${row.id}`)).body.status).toBe('running');
+    expect((await selectOne((await m.api('GET', `/databases/${row.id}/connection-string`)).body)).db).toBe('beta');
+  });
+
+  it('puts an instance on a VNet with a static IP, reachable there and not on a host port', async () => {
+    const created = await m.api('POST', '/databases', { engine: 'postgresql', version: STANDIN_VERSIONS.postgresql, name: 'on-vnet', sku: 'b1', vnet_name: 'e2e-blue' });
+    expect(created.status, JSON.stringify(created.body)).toBe(202);
+    const row = await m.waitFor(created.body.id, ['running']);
+    expect(row.port).toBeNull();
+    expect(row.vnet_ip).toMatch(/^10\.89\.\d+\.\d+$/);
+    const conn = (await m.api('GET', `/databases/${row.id}/connection-string`)).body;
+    expect(conn).toMatchObject({ host: row.vnet_ip, port: 5432 });
+    expect((await selectOne(conn)).db).toBe('app');
+    const { stdout } = await run('podman', ['network', 'ls', '--format', '{{.Name}}']);
+    expect(stdout.split('\n')).toContain('fluxdb-e2e-blue');
+
+    expect((await m.api('DELETE', `/databases/${row.id}`)).status).toBe(200);
+    const after = await run('podman', ['network', 'ls', '--format', '{{.Name}}']);
+    expect(after.stdout.split('\n')).not.toContain('fluxdb-e2e-blue'); // released with its last instance
+  });
+
+  it('runs PostgreSQL with the configuration rendered for its SKU', async () => {
+    const row = (await m.api('GET', '/databases')).body.find((r: { name: string }) => r.name === 'side-a');
+    const conn = (await m.api('GET', `/databases/${row.id}/connection-string`)).body;
+    const c = new pg.Client({ host: conn.host, port: conn.port, user: conn.username, password: conn.password, database: conn.database });
+    await c.connect();
+    try {
+      // b1: 1024 MB, so shared_buffers is a quarter of it (config_templates/postgresql).
+      expect((await c.query('SHOW shared_buffers')).rows[0].shared_buffers).toBe('256MB');
+      expect((await c.query('SHOW config_file')).rows[0].config_file).toMatch(/postgresql\.conf$/);
+    } finally { await c.end(); }
+  });
+});
+
 describe('bad input', () => {
   const hostile = ['x; rm -rf /', '$(id)', "a' OR '1'='1", 'a`id`', '../../etc', 'a\nb', 'A-UPPER', 'x'.repeat(41)];
 
