@@ -21,7 +21,7 @@ export async function listInstances(db: Kysely<Database>): Promise<InstanceRow[]
 }
 
 export async function updateInstance(db: Kysely<Database>, id: number, patch: InstanceUpdate): Promise<InstanceRow | undefined> {
-  return db.updateTable(TABLES.instances).set({ ...patch, updated_at: sql<Date>`now()` as never })
+  return db.updateTable(TABLES.instances).set({ ...patch, updated_at: sql<Date>`now()` })
     .where('id', '=', id).returningAll().executeTakeFirst();
 }
 

@@ -52,9 +52,9 @@ export class InstanceViews {
   ) {}
 
   async logs(row: InstanceRow, options: { tail: number; since?: Date; level?: string }) {
-    if (getAdapter(row.engine as never).capabilities.isEmbedded) return { entries: [] };
+    if (getAdapter(row.engine).capabilities.isEmbedded) return { entries: [] };
     this.requireContainer(row);
-    const adapter = getAdapter(row.engine as never);
+    const adapter = getAdapter(row.engine);
     const lines = await this.runtime.logs(row.container_name, { tail: options.tail, since: options.since });
     const entries = lines.map((l) => ({ timestamp: l.timestamp, level: adapter.logLevel(l.text), stream: l.stream, message: l.text }));
     const wanted = options.level && options.level !== 'all' ? options.level : undefined;
@@ -97,7 +97,7 @@ export class InstanceViews {
   }
 
   async connection(row: InstanceRow, withPassword: boolean) {
-    const adapter = getAdapter(row.engine as never);
+    const adapter = getAdapter(row.engine);
     const password = withPassword ? (await this.credentials.read(row.id, 'admin'))?.secret : undefined;
     if (adapter.capabilities.isEmbedded) {
       const file = this.embedded.filePath(row);

@@ -40,7 +40,7 @@ export class Reconciler {
     const report: ReconcileReport = { checked: rows.length, changes: [], orphans: [] };
     for (const row of rows) {
       if (this.manager.lock.isBusy(row.id)) continue; // an operation of this process owns it
-      const engine = getAdapter(row.engine as never);
+      const engine = getAdapter(row.engine);
       if (engine.capabilities.isEmbedded) continue;
       const change = await this.reconcileRow(row, byName.get(row.container_name));
       if (change) report.changes.push(change);
