@@ -30,6 +30,8 @@ export interface VolumeServiceOptions {
   selinux?: boolean;
   /** For tests: how `podman unshare chown` is run. */
   unshareChown?: (owner: string, paths: string[]) => Promise<void>;
+  /** For tests: how `podman unshare rm -rf` is run. */
+  unshareRm?: (dir: string) => Promise<void>;
 }
 
 export function parseOwner(owner: string | undefined): { uid: number; gid: number } | null {
@@ -87,11 +89,19 @@ export class VolumeService {
     await this.inside(p.root);
     await mkdir(p.root, { recursive: true, mode: 0o700 });
     await chmod(p.root, 0o700);
+    const rootless = this.options.ownership === 'rootless';
     for (const d of INSTANCE_SUBDIRS) {
       await mkdir(p[d], { recursive: true, mode: 0o700 });
-      await chmod(p[d], d === 'secrets' || d === 'tls' ? 0o700 : 0o750);
+      // Rootless: a dir owned by a subuid since an earlier prepare (re-provision) can't be chmodded; it kept its mode.
+      await chmod(p[d], d === 'secrets' || d === 'tls' ? 0o700 : 0o750).catch((e: NodeJS.ErrnoException) => {
+        if (!(rootless && e.code === 'EPERM')) throw e;
+      });
     }
-    await this.own(owner, INSTANCE_SUBDIRS.map((d) => p[d]));
+    // Rootless: a subuid-owned dir is closed to the module's own (unprivileged) user, so the dirs it
+    // still writes into (config, secrets; tls in writeTls) stay its own: their files are chowned one
+    // by one and bind-mounted as files. Only what the engine writes (data, logs) is owned here.
+    const owned = rootless ? (['data', 'logs'] as const) : INSTANCE_SUBDIRS;
+    await this.own(owner, owned.map((d) => p[d]));
     return p;
   }
 
@@ -133,6 +143,8 @@ export class VolumeService {
       const hostPath = await this.inside(path.join(dir, name));
       const existing = await lstat(hostPath).catch(() => null);
       if (existing?.isSymbolicLink()) throw badRequest(`refusing to write through symlink ${hostPath}`);
+      // A file chowned to a subuid (rootless) can't be rewritten by us, but can be replaced: its dir is ours.
+      if (existing) await rm(hostPath, { force: true });
       const mode = f.kind === 'secret' ? 0o600 : owner ? 0o640 : 0o644;
       await writeFile(hostPath, f.content, { mode });
       await chmod(hostPath, mode);
@@ -161,7 +173,14 @@ export class VolumeService {
     if (!st) return;
     if (st.isSymbolicLink()) throw badRequest(`refusing to remove symlinked instance dir ${p.root}`);
     await this.inside(p.root);
-    await rm(p.root, { recursive: true, force: true });
+    try {
+      await rm(p.root, { recursive: true, force: true });
+    } catch (e) {
+      // Rootless: files the engine wrote belong to subuids; only inside the user namespace may we delete them.
+      if (this.options.ownership !== 'rootless' || !['EACCES', 'EPERM'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
+      const unshareRm = this.options.unshareRm ?? (async (dir: string) => void (await run('podman', ['unshare', 'rm', '-rf', '--', dir])));
+      await unshareRm(p.root);
+    }
   }
 }
 

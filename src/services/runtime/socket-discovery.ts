@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Config } from '../../config.js';
@@ -25,9 +25,13 @@ function toPath(value: string): string | null {
   return value.startsWith('/') ? value : null;
 }
 
+// connect(2) on a unix socket needs write permission: a non-root module sees root's
+// /run/podman/podman.sock (srw------- root) but cannot use it, and must not pick (or unlink) it.
 function isSocket(p: string): boolean {
   try {
-    return statSync(p).isSocket();
+    if (!statSync(p).isSocket()) return false;
+    accessSync(p, constants.W_OK);
+    return true;
   } catch {
     return false;
   }
