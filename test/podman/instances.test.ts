@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync as cgroupV2 } from 'node:fs';
+import { loadConfig } from '../../src/config.js';
+import { PodmanRuntime } from '../../src/services/runtime/podman-runtime.js';
+import { capMask, cgroupLimits, readInside, statusField } from './helpers/inside.js';
 import { clientFor, type Connection } from './helpers/instance-clients.js';
 import { containersOf, READER, startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
@@ -9,6 +13,25 @@ import { containersOf, READER, startModule, STANDIN_VERSIONS, type ModuleUnderTe
 const ENGINES = (process.env.ENGINES?.split(',') ?? Object.keys(STANDIN_VERSIONS)).filter((e) => e in STANDIN_VERSIONS);
 
 let m: ModuleUnderTest;
+const runtime = PodmanRuntime.fromConfig(loadConfig(process.env));
+
+/** What inspect claims, read back from inside the running instance (inspect alone can lie). */
+async function expectHardenedInside(containerId: string) {
+  const info = (await runtime.inspectContainer(containerId))!;
+  const hc = info.hostConfig;
+  expect(hc.privileged).toBe(false);
+  expect(hc.securityOpt.join(',')).toContain('no-new-privileges');
+  expect(hc.networkMode).not.toBe('host');
+  expect(hc.pidMode).not.toBe('host');
+  const status = await readInside(runtime, containerId, '/proc/1/status');
+  expect(BigInt(`0x${statusField(status, 'CapEff')}`)).toBe(capMask(hc.capAdd));
+  expect(BigInt(`0x${statusField(status, 'CapBnd')}`)).toBe(capMask(hc.capAdd));
+  expect(statusField(status, 'NoNewPrivs')).toBe('1');
+  const cg = await cgroupLimits(runtime, containerId, !cgroupV2('/sys/fs/cgroup/cgroup.controllers'));
+  expect(cg.memory).toBe(1024 * 1024 * 1024); // b1
+  expect(cg.pidsMax).toBe(String(hc.pidsLimit));
+  expect(hc.cpuShares).toBe(512); // B series
+}
 beforeAll(async () => { m = await startModule(); });
 afterAll(async () => {
   // A failed case leaves its instance for inspection; remove what is left before the data dir goes.
@@ -24,6 +47,7 @@ describe.each(ENGINES)('%s through the REST API', (engine) => {
     const id = created.body.id as number;
     const running = await m.waitFor(id, ['running']);
     expect(running.progress).toBe(100);
+    if (engine !== 'duckdb') await expectHardenedInside(running.container_id);
 
     const conn = (await m.api<Connection>('GET', `/databases/${id}/connection-string`)).body;
     if (engine === 'duckdb') {
