@@ -146,7 +146,11 @@ export class InstanceManager {
       if (info) await this.deps.runtime.removeContainer(info.id, { force: true });
       if (!options.keepData) await this.deps.volumes.remove(row.container_name);
       await repo.deleteInstanceRow(this.deps.db, id);
-      if (row.vnet_name) await this.deps.vnets.releaseIfUnused(row.vnet_name);
+      // The instance is gone by now; a network another user still holds stays, and says why in the log.
+      if (row.vnet_name) {
+        await this.deps.vnets.releaseIfUnused(row.vnet_name).catch((err) =>
+          this.deps.logger.warn({ vnet: row.vnet_name, err: (err as Error).message }, 'VNet kept'));
+      }
     });
   }
 }
