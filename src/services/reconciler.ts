@@ -66,10 +66,13 @@ export class Reconciler {
       return { id: row.id, name: row.name, from: 'deleting', to: 'deleted', reason: 'finished an interrupted delete' };
     }
     if (IN_PROGRESS.has(row.status)) {
-      if (!container) {
+      if (!container && row.started_at === null) {
+        // A create that never got its engine running: nothing of value in its volumes.
         await this.volumes.remove(row.container_name);
         return set('failed', 'interrupted', { error_message: 'The module stopped while this instance was being created; its leftovers were removed. Delete it and create it again.' });
       }
+      // An instance that ran once keeps its data whatever happened to its container.
+      if (!container) return set('missing', 'container not found after an interrupted operation');
       if (!running) await this.runtime.startContainer(container.id).catch(() => undefined);
       return this.manager.confirmReady(row.id).then(
         () => ({ id: row.id, name: row.name, from: row.status, to: 'running', reason: 'finished an interrupted operation' }),
