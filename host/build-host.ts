@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../src/config.js';
 import { migrateUp } from '../src/db/migrator.js';
 import { openStore, type Store } from '../src/db/store.js';
-import { databasesPlugin, onDisable, onEnable, type HookResult, type ModuleContext, type Services } from '../src/index.js';
+import { createServices, databasesPlugin, onDisable, onEnable, type HookResult, type ModuleContext, type Services } from '../src/index.js';
 import { readManifest } from '../src/manifest.js';
 import { createAuth, resolveTokens } from './auth.js';
 import { placeholderPage } from './placeholder-page.js';
@@ -55,11 +55,13 @@ export async function buildHost(config: Readonly<Config>, overrides: HostOverrid
       dataDir: path.join(config.dataDir, 'modules', manifest.name),
       config,
     };
-    const enable = await onEnable(ctx);
+    // One set of services for the hook and the routes: an install the hook starts shows in /podman/status.
+    const services = createServices(ctx, overrides.services);
+    const enable = await onEnable(ctx, services.podman);
     for (const w of enable.warnings) app.log.warn(w);
     app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable } satisfies HostInfo);
 
-    await app.register(databasesPlugin, { prefix: manifest.backend.mount, ctx, services: overrides.services });
+    await app.register(databasesPlugin, { prefix: manifest.backend.mount, ctx, services });
     if (existsSync(path.join(FRONTEND_DIST, 'index.html'))) await app.register(fastifyStatic, { root: FRONTEND_DIST });
     else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage(manifest)));
 

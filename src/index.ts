@@ -3,4 +3,4 @@ export { MODULE_ID, MODULE_NAME, TABLE_PREFIX, TABLES, PERMISSIONS, MOUNT_PATH, 
 export { databasesPlugin, type DatabasesPluginOptions } from './plugin.js';
 export { onEnable, onDisable, type HookResult } from './hooks.js';
 export type { ModuleContext, ModuleLogger, PermissionGuard } from './module-contract.js';
-export type { Services } from './services/index.js';
+export { createServices, type Services } from './services/index.js';

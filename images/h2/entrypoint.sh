@@ -12,20 +12,7 @@
 # JAVA_TOOL_OPTIONS (e.g. -Xmx256m) is read by the JVM.
 set -Eeuo pipefail
 
-die() { echo "entrypoint: $*" >&2; exit 1; }
-
-# own USER DIR...: hand the dirs to USER when their top is not USER's yet. A restart on an owned dir
-# then needs no capability beyond SETUID/SETGID (no DAC_OVERRIDE to search a 0700 dir).
-own() {
-  local u=$1 d
-  shift
-  for d in "$@"; do
-    mkdir -p "$d"
-    # A sticky world-writable dir (a tmpfs for sockets) is usable as it is.
-    if [ "$(stat -c %U "$d")" = "$u" ] || [ "$(stat -c %a "$d")" = 1777 ]; then continue; fi
-    chown -R "$u:$u" "$d" || die "cannot hand $d to $u: add capabilities CHOWN, SETUID, SETGID, or run with --user $(id -u "$u"):$(id -g "$u") on a pre-owned dir"
-  done
-}
+. /usr/local/lib/flux-standin-lib.sh  # die, own, file_env
 
 if [ $# -eq 0 ] || [ "${1:0:1}" = '-' ]; then
   set -- java -XX:-UsePerfData -cp /usr/share/java/h2.jar org.h2.tools.Server \

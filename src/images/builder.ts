@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { imageRef, type Recipe } from './recipe.js';
+import { imageRef, STANDIN_LIB, STANDIN_LIB_TARGET, type Recipe } from './recipe.js';
 import { pipe, run } from './run.js';
 
 export interface BuildContext {
@@ -150,6 +150,9 @@ export async function buildImage(ctx: BuildContext, recipe: Recipe, recipeDir: s
     const entry = path.join(root, 'usr/local/bin/docker-entrypoint.sh');
     await copyFile(path.join(recipeDir, 'entrypoint.sh'), entry);
     await chmod(entry, 0o755);
+    await mkdir(path.join(root, path.dirname(STANDIN_LIB_TARGET)), { recursive: true });
+    await copyFile(STANDIN_LIB, path.join(root, STANDIN_LIB_TARGET));
+    await chmod(path.join(root, STANDIN_LIB_TARGET), 0o644);
     // The data dir exists and belongs to the service account, so the image also runs without a mount.
     await mkdir(path.join(root, recipe.dataDir), { recursive: true });
     await run('chown', [recipe.runAs, path.join(root, recipe.dataDir)]);

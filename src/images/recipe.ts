@@ -4,10 +4,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Bump when the build steps change in a way that changes images; it is part of every recipe hash. */
-export const BUILDER_VERSION = '2';
+export const BUILDER_VERSION = '3';
 
 /** images/ at the repository root. */
 export const IMAGES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../images');
+
+/** Functions every entrypoint sources (die, own, file_env), installed at STANDIN_LIB_TARGET. */
+export const STANDIN_LIB = path.join(IMAGES_DIR, 'common', 'standin-lib.sh');
+export const STANDIN_LIB_TARGET = 'usr/local/lib/flux-standin-lib.sh';
 
 /** images/<engine>/recipe.json */
 export interface Recipe {
@@ -53,6 +57,7 @@ export async function loadRecipe(engine: string): Promise<{ recipe: Recipe; hash
   for (const src of ['entrypoint.sh', ...Object.keys(recipe.files ?? {}).sort()]) {
     h.update(`${src}\0`).update(await readFile(path.join(dir, src))).update('\0');
   }
+  h.update('standin-lib.sh\0').update(await readFile(STANDIN_LIB));
   return { recipe, hash: h.digest('hex'), dir };
 }
 

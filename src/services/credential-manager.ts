@@ -22,11 +22,12 @@ const ALPHABET = LOWER + UPPER + DIGITS;
 
 const pick = (chars: string) => chars[randomInt(chars.length)]!;
 
+const pickWord = (list: string[]) => list[randomInt(list.length)]!;
+
 /** `<adjective>_<noun>_<0..999>`, drawn with a CSPRNG; a valid identifier in every engine. */
 export function generateUsername(): string {
-  return `${pick2(ADJECTIVES)}_${pick2(NOUNS)}_${randomInt(1000)}`;
+  return `${pickWord(ADJECTIVES)}_${pickWord(NOUNS)}_${randomInt(1000)}`;
 }
-const pick2 = (list: string[]) => list[randomInt(list.length)]!;
 
 export function generatePassword(length = 32): string {
   if (length < 12) throw new Error('password length must be at least 12');

@@ -1,7 +1,7 @@
 import type { LimitsEnforced } from '../db/schema.js';
 import type { ContainerPlan, EngineAdapter, PlannedFile } from './adapters/types.js';
 import type { BindMount, ContainerSpec, PortBinding } from './runtime/container-runtime.js';
-import type { ResolvedSizing } from './instance-request.js';
+import type { Sizing } from './sku-resources.js';
 
 /**
  * What the instance manager needs from the runtime-side services. The production
@@ -42,7 +42,7 @@ export interface SpecInput {
   engine: EngineAdapter;
   image: string;
   plan: ContainerPlan;
-  sizing: ResolvedSizing;
+  sizing: Sizing;
   ports: PortBinding[];
   mounts: BindMount[];
   network?: { name: string; ipv4: string };
@@ -50,6 +50,6 @@ export interface SpecInput {
 
 export interface SpecBuilder {
   /** Refuses (400) a SKU larger than the host. */
-  checkCapacity(sizing: ResolvedSizing): Promise<void>;
+  checkCapacity(sizing: Sizing): Promise<void>;
   build(input: SpecInput): Promise<{ spec: ContainerSpec; limits: LimitsEnforced }>;
 }

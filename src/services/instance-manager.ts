@@ -25,7 +25,6 @@ export class InstanceManager {
   private readonly support: InstanceSupport;
   private readonly provisioner: InstanceProvisioner;
   private readonly actions: InstanceActions;
-  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly deps: InstanceManagerDeps) {
     this.support = new InstanceSupport(deps);
@@ -110,15 +109,9 @@ export class InstanceManager {
     return { cert: decodePem(req.tls_cert, 'tls_cert', CERT_MARKER), key: decodePem(req.tls_key, 'tls_key', KEY_MARKER) };
   }
 
+  /** Runs a provisioning under the instance's lock; its failures are written to the row, this only logs the unexpected. */
   private background(id: number, task: () => Promise<void>): void {
-    const p = this.lock.run(id, task).catch((err) => this.deps.logger.error({ err, instanceId: id }, 'background operation failed'));
-    this.inflight.add(p);
-    void p.finally(() => this.inflight.delete(p));
-  }
-
-  /** Waits for background provisioning (tests, shutdown). */
-  async settle(): Promise<void> {
-    while (this.inflight.size) await Promise.allSettled([...this.inflight]);
+    void this.lock.run(id, task).catch((err) => this.deps.logger.error({ err, instanceId: id }, 'background operation failed'));
   }
 
   get(id: number): Promise<InstanceRow> {

@@ -3,7 +3,7 @@ import type { InstanceRow } from '../db/schema.js';
 import type { AdapterInput, EngineAdapter } from './adapters/types.js';
 import { generatePassword } from './credential-manager.js';
 import * as repo from './instance-repository.js';
-import type { ResolvedSizing } from './instance-request.js';
+import type { Sizing } from './sku-resources.js';
 import type { InstanceSupport } from './instance-support.js';
 import type { PortBinding } from './runtime/container-runtime.js';
 
@@ -15,7 +15,7 @@ import type { PortBinding } from './runtime/container-runtime.js';
 export class InstanceProvisioner {
   constructor(private readonly s: InstanceSupport) {}
 
-  async provision(id: number, adapter: EngineAdapter, sizing: ResolvedSizing, tls?: { cert: string; key: string }): Promise<void> {
+  async provision(id: number, adapter: EngineAdapter, sizing: Sizing, tls?: { cert: string; key: string }): Promise<void> {
     const { db, runtime, volumes } = this.s.deps;
     let row = (await repo.findInstance(db, id))!;
     let password: string | undefined;

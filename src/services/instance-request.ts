@@ -31,8 +31,7 @@ export interface CreateInstanceRequest {
   vnet_name?: string;
 }
 
-export type ResolvedSizing = Sizing;
-
+/** 400 naming the field unless `value` matches `pattern` and fits `max`. */
 export function checkName(value: string, pattern: string, max: number, field: string): string {
   if (value.length > max || !new RegExp(pattern).test(value)) {
     throw badRequest(`${field} must match ${pattern} and be at most ${max} characters`);
@@ -41,7 +40,7 @@ export function checkName(value: string, pattern: string, max: number, field: st
 }
 
 /** SKU id to resources (a preset ignores client-sent sizes, as the original did), checked against the engine's minimum. */
-export function resolveSizing(req: CreateInstanceRequest, adapter: EngineAdapter): ResolvedSizing {
+export function resolveSizing(req: CreateInstanceRequest, adapter: EngineAdapter): Sizing {
   const sizing = resolveSku(req.sku ?? DEFAULT_SKU, { memoryMb: req.memory_limit_mb, cpus: req.cpu_limit, storageGb: req.storage_limit_gb });
   if (sizing.memoryMb < adapter.minMemoryMb) {
     throw badRequest(`${adapter.displayName} needs at least ${adapter.minMemoryMb} MB of memory; SKU ${sizing.sku} gives ${sizing.memoryMb} MB`);

@@ -9,7 +9,7 @@ import type { CredentialManager } from './credential-manager.js';
 import type { EmbeddedEngines } from './embedded/embedded-engines.js';
 import type { InstanceVolumes, PortSource, SpecBuilder, VnetSource } from './instance-collaborators.js';
 import * as repo from './instance-repository.js';
-import type { ResolvedSizing } from './instance-request.js';
+import type { Sizing } from './sku-resources.js';
 import { KeyedLock } from './keyed-lock.js';
 import type { ProbeTarget } from './probe-runner.js';
 import { ReadinessWaiter } from './readiness.js';
@@ -28,6 +28,11 @@ export interface InstanceManagerDeps {
   logger: ModuleLogger;
   /** Labels that mark this installation's containers (see LABELS.installation). */
   ownLabels: Record<string, string>;
+}
+
+/** Whether a container's labels mark it as this module's, of this installation. */
+export function ownedBy(labels: Record<string, string>, ownLabels: Record<string, string>): boolean {
+  return labels[LABELS.module] === MODULE_ID && Object.entries(ownLabels).every(([k, v]) => labels[k] === v);
 }
 
 /** What the manager, the provisioner and the actions share: collaborators, the per-instance lock, and row helpers. */
@@ -62,7 +67,7 @@ export class InstanceSupport {
     };
   }
 
-  async adapterInput(row: InstanceRow, adapter: EngineAdapter, sizing?: ResolvedSizing, password?: string): Promise<AdapterInput> {
+  async adapterInput(row: InstanceRow, adapter: EngineAdapter, sizing?: Sizing, password?: string): Promise<AdapterInput> {
     const secret = password ?? (await this.deps.credentials.read(row.id, 'admin'))?.secret;
     if (!secret) throw new ModuleError('CREDENTIALS_MISSING', 409, `Instance ${row.id} has no stored credentials`);
     return {
@@ -84,9 +89,7 @@ export class InstanceSupport {
   async ownedContainer(name: string) {
     const info = await this.deps.runtime.inspectContainer(name);
     if (!info) return null;
-    const ours = info.labels[LABELS.module] === MODULE_ID
-      && Object.entries(this.deps.ownLabels).every(([k, v]) => info.labels[k] === v);
-    if (!ours) throw conflict(`Container ${name} was not created by this installation of the module; it is left untouched`);
+    if (!ownedBy(info.labels, this.deps.ownLabels)) throw conflict(`Container ${name} was not created by this installation of the module; it is left untouched`);
     return info;
   }
 

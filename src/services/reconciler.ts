@@ -7,6 +7,7 @@ import { getAdapter } from './adapters/registry.js';
 import type { InstanceManager } from './instance-manager.js';
 import type { InstanceVolumes } from './instance-collaborators.js';
 import * as repo from './instance-repository.js';
+import { ownedBy } from './instance-support.js';
 import type { ContainerRuntime, ContainerSummary } from './runtime/container-runtime.js';
 
 export interface ReconcileReport {
@@ -105,9 +106,7 @@ export class Reconciler {
   /** Removes a labelled container that has no row (the operator asked for it). */
   async removeOrphan(name: string): Promise<void> {
     const info = await this.runtime.inspectContainer(name);
-    const ours = info && info.labels[LABELS.module] === MODULE_ID
-      && Object.entries(this.ownLabels).every(([k, v]) => info.labels[k] === v);
-    if (!info || !ours) throw notFound(`No container named ${name} belongs to this installation of the module`);
+    if (!info || !ownedBy(info.labels, this.ownLabels)) throw notFound(`No container named ${name} belongs to this installation of the module`);
     if (await repo.findInstanceByName(this.db, name.replace(/^db-/, ''))) throw conflict(`${name} belongs to an instance; delete the instance instead`);
     await this.runtime.removeContainer(info.id, { force: true });
   }

@@ -92,8 +92,11 @@ async function ensureTun(): Promise<void> {
 
 /** The stand-in image in the user's own storage (kept between runs: loading it takes ~15 s). */
 async function ensureUserImage(ref: string): Promise<void> {
-  const exists = await run('runuser', asUser(['podman', 'image', 'exists', ref]), { cwd: '/' }).then(() => true, () => false);
-  if (exists) return;
+  // Current only when it carries the same recipe hash as root's (a recipe change rebuilds the image).
+  const hashOf = (argv: string[]) => run(argv[0]!, argv.slice(1), { cwd: '/' }).then((r) => String(r.stdout).trim(), () => '');
+  const inspect = ['podman', 'image', 'inspect', '--format', '{{index .Labels "io.flux.databases.recipe-hash"}}', ref];
+  const [mine, roots] = await Promise.all([hashOf(['runuser', ...asUser(inspect)]), hashOf(inspect)]);
+  if (mine && mine === roots) return;
   const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const load = `podman save ${shq(ref)} | runuser ${asUser(['podman', 'load']).map(shq).join(' ')}`;
   await run('bash', ['-o', 'pipefail', '-c', load], { cwd: '/', maxBuffer: 16 * 1024 * 1024 });
