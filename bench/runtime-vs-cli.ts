@@ -13,9 +13,9 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { getAdapter } from '../src/services/adapters/registry.js';
 import { ContainerOrchestrator, bindPort } from '../src/services/container-orchestrator.js';
-import { PortAllocator } from '../src/services/port-allocator.js';
+import { PortAllocator } from '../src/services/network/port-allocator.js';
 import { PodmanRuntime } from '../src/services/runtime/podman-runtime.js';
-import { resolveSku } from '../src/services/sku-resources.js';
+import { resolveSku } from '../src/services/orchestration/sku-resources.js';
 import { VolumeService } from '../src/services/volume-service.js';
 import { podmanRunArgs } from './podman-cli-args.js';
 

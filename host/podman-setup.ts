@@ -6,8 +6,8 @@
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { HostProbe } from '../src/services/host-probe.js';
-import { PodmanManager } from '../src/services/podman-manager.js';
+import { HostProbe } from '../src/services/host/host-probe.js';
+import { PodmanManager } from '../src/services/podman/podman-manager.js';
 import { configFromEnv } from './config-from-env.js';
 
 const { values } = parseArgs({ options: { 'drop-in-dir': { type: 'string' } } });

@@ -2,9 +2,9 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { MODULE_ID } from './constants.js';
 import type { ModuleContext } from './module-contract.js';
-import { backgroundTasksFor } from './services/background-tasks.js';
-import { HostProbe } from './services/host-probe.js';
-import { PodmanManager } from './services/podman-manager.js';
+import { backgroundTasksFor } from './services/scheduler/background-tasks.js';
+import { HostProbe } from './services/host/host-probe.js';
+import { PodmanManager } from './services/podman/podman-manager.js';
 
 export const DATA_SUBDIRS = ['containers', 'backups', 'logs', 'tls'] as const;
 

@@ -33,7 +33,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
 /** Reconcile rows with containers once at start (finishing creates a crash interrupted), then periodically. */
 function scheduleReconciliation(ctx: ModuleContext, services: Services): void {
   const reconcile = async () => {
-    await services.instances.reconciler.run().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'reconciliation failed'));
+    await services.reconciler.runIfIdle().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'reconciliation failed'));
   };
   void services.background.track(reconcile());
   services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, reconcile);

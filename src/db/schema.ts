@@ -1,14 +1,13 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type Json<T> = ColumnType<T, string | undefined, string>;
 /** pg returns NUMERIC and BIGINT as strings; repositories convert. */
 type Numeric = ColumnType<string, number | string, number | string>;
 
-export type InstanceStatus =
-  | 'creating' | 'starting' | 'running' | 'stopping' | 'stopped' | 'restarting'
-  | 'deleting' | 'failed' | 'missing' | 'degraded' | 'unhealthy';
+import type { InstanceStatus } from '../services/instances/instance-state.js';
+
+export type { InstanceStatus };
 
 export interface LimitsEnforced {
   memory?: boolean;
@@ -58,6 +57,10 @@ export interface InstancesTable {
   started_at: NullableTimestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** A requested delete's keep_data choice; null while no delete was asked for. */
+  delete_keep_data: boolean | null;
+  /** The adapter's one-time first-start steps ran to the end. */
+  first_start_done: Generated<boolean>;
 }
 
 export interface CredentialsTable {

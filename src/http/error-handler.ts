@@ -28,7 +28,9 @@ export function errorHandler(logger: ModuleLogger) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof ModuleError) {
       if (error.statusCode >= 500) logger.error({ reqId: request.id, code: error.code, err: error.message, cause: String(error.cause ?? '') }, 'request failed');
-      return reply.code(error.statusCode).send({ error: error.code, message: error.message });
+      // INTERNAL carries whatever failed underneath (Podman's text, SQL, paths): it stays in the log.
+      const message = error.code === 'INTERNAL' ? internalMessage(request) : error.message;
+      return reply.code(error.statusCode).send({ error: error.code, message });
     }
     if ((error as { validation?: unknown }).validation) {
       return reply.code(400).send({ error: 'BAD_REQUEST', message: validationMessage(error) });
@@ -38,6 +40,8 @@ export function errorHandler(logger: ModuleLogger) {
       return reply.code(status).send({ error: CODES[status] ?? 'BAD_REQUEST', message: error.message });
     }
     logger.error({ reqId: request.id, err: error.message, stack: error.stack }, 'unexpected error');
-    return reply.code(500).send({ error: 'INTERNAL', message: `Internal error (request ${request.id}); the server log has the detail` });
+    return reply.code(500).send({ error: 'INTERNAL', message: internalMessage(request) });
   };
 }
+
+const internalMessage = (request: FastifyRequest) => `Internal error (request ${request.id}); the server log has the detail`;

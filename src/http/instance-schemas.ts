@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { ENGINE_IDS } from '../services/adapters/types.js';
-import { MAX_INSTANCE_NAME, MAX_VNET_NAME, PATTERNS } from '../services/instance-request.js';
+import { MAX_INSTANCE_NAME, MAX_VNET_NAME, PATTERNS } from '../services/instances/request.js';
 
 /** POST /databases: the original's body fields plus an engine version. Unknown fields are refused. */
 export const CreateInstanceBody = Type.Object(

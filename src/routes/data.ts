@@ -7,7 +7,8 @@ import type { RouteOptions } from './route-options.js';
 const later = (what: string) => () => { throw notImplemented(`${what} arrive with the data and security issue`); };
 
 export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
-  const { instances, views } = services.instances;
+  const { instances } = services;
+  const views = instances.reads;
   const read = ctx.requirePermission(PERMISSIONS.read);
   const write = ctx.requirePermission(PERMISSIONS.write);
 

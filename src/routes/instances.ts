@@ -2,13 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
 import { CreateInstanceBody, DeleteQuery, OrphanParams } from '../http/instance-schemas.js';
 import { IdParams } from '../http/schemas.js';
-import { instanceView } from '../services/instance-views.js';
+import { instanceView } from '../http/views/instance-view.js';
 import type { RouteOptions } from './route-options.js';
 
 export const instanceRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
   const read = ctx.requirePermission(PERMISSIONS.read);
   const write = ctx.requirePermission(PERMISSIONS.write);
-  const { instances, reconciler } = services.instances;
+  const { instances, reconciler } = services;
 
   app.get('/databases', { onRequest: read }, async () => (await instances.list()).map(instanceView));
 

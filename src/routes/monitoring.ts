@@ -8,7 +8,8 @@ const later = () => { throw notImplemented('Metrics history and health checks ar
 
 export const monitoringRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
   const read = ctx.requirePermission(PERMISSIONS.read);
-  const { instances, views } = services.instances;
+  const { instances } = services;
+  const views = instances.reads;
   const row = (id: string) => instances.get(Number(id));
 
   app.get('/databases/:id/logs', { onRequest: read, schema: { params: IdParams, querystring: LogsQuery } }, async (request) =>

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
-import { listEngines, listSkus } from '../services/catalog.js';
+import { listEngines, listSkus } from '../http/views/catalog.js';
 import type { RouteOptions } from './route-options.js';
 
 /** Module status, host requirements and Podman: read from the host on every call. */

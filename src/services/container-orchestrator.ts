@@ -1,11 +1,11 @@
 import type { LimitsEnforced } from '../db/schema.js';
 import { LABELS, MODULE_ID } from '../constants.js';
 import type { ContainerPlan } from './adapters/types.js';
-import { assertHardened, normalizeCaps, ulimitsFor } from './hardening.js';
-import { readHostFacts, type HostFacts } from './host-facts.js';
-import { limitsEnforced } from './limits-enforced.js';
+import { assertHardened, normalizeCaps, ulimitsFor } from './orchestration/hardening.js';
+import { readHostFacts, type HostFacts } from './host/host-facts.js';
+import { limitsEnforced } from './orchestration/limits-enforced.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, PortBinding, RuntimeInfo } from './runtime/container-runtime.js';
-import { checkHostCapacity, skuResources, type Sizing } from './sku-resources.js';
+import { checkHostCapacity, skuResources, type Sizing } from './orchestration/sku-resources.js';
 
 /** Everything the orchestrator combines into one container spec. */
 export interface OrchestratorInput {

@@ -1,10 +1,28 @@
+import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { LABELS } from '../constants.js';
+import { usedPorts, usedVnetIps } from '../db/repositories/instances.js';
 import type { ModuleContext } from '../module-contract.js';
-import { backgroundTasksFor, type BackgroundTasks } from './background-tasks.js';
-import { HostProbe } from './host-probe.js';
-import { createInstanceServices, type InstanceServices } from './instance-services.js';
-import { PodmanManager } from './podman-manager.js';
-import { SystemReport } from './system-report.js';
+import { ContainerOrchestrator } from './container-orchestrator.js';
+import { CredentialManager } from './credential-manager.js';
+import { ContainerDriver } from './drivers/container-driver.js';
+import { DuckDbEngines } from './drivers/duckdb-files.js';
+import { EmbeddedDriver } from './drivers/embedded-driver.js';
+import { DriverSet } from './drivers/instance-driver.js';
+import { HostProbe } from './host/host-probe.js';
+import { SystemReport } from './host/system-report.js';
+import { InstanceManager } from './instance-manager.js';
+import { ReadinessWaiter } from './instances/readiness.js';
+import { Reconciler } from './instances/reconciler.js';
+import { PortAllocator } from './network/port-allocator.js';
+import { VnetService } from './network/vnet-service.js';
+import { PodmanManager } from './podman/podman-manager.js';
+import type { ContainerRuntime } from './runtime/container-runtime.js';
+import { PodmanRuntime } from './runtime/podman-runtime.js';
+import { discoverSocket } from './runtime/socket-discovery.js';
+import { backgroundTasksFor, type BackgroundTasks } from './scheduler/background-tasks.js';
+import { loadModuleKey } from './security/secret-box.js';
+import { VolumeService } from './volume-service.js';
 
 /**
  * Every service the routes call, built once per module context. A plain object: a new
@@ -15,20 +33,47 @@ export interface Services {
   podman: PodmanManager;
   system: SystemReport;
   background: BackgroundTasks;
-  /** Instance lifecycle: runtime, manager, read views, reconciliation. */
-  instances: InstanceServices;
+  runtime: ContainerRuntime;
+  credentials: CredentialManager;
+  instances: InstanceManager;
+  reconciler: Reconciler;
 }
 
-/** The composition root; `overrides` replaces any service (tests pass fakes). */
+/** Stable id of this installation, from its data directory. */
+export function installationId(dataDir: string): string {
+  return createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+}
+
+/** The composition root; `overrides` replaces any service (tests pass fakes, e.g. a runtime). */
 export function createServices(ctx: ModuleContext, overrides: Partial<Services> = {}): Services {
+  const { db, config, dataDir } = ctx;
   const hostProbe = overrides.hostProbe ?? new HostProbe();
-  const podman = overrides.podman
-    ?? new PodmanManager({ config: ctx.config, hostProbe, logDir: path.join(ctx.dataDir, 'logs') });
+  const podman = overrides.podman ?? new PodmanManager({ config, hostProbe, logDir: path.join(dataDir, 'logs') });
+  const runtime = overrides.runtime ?? new PodmanRuntime(discoverSocket(config).path);
+  const ownLabels = { [LABELS.installation]: installationId(dataDir) };
+  const volumes = new VolumeService({ dataDir, ownership: hostProbe.rootless ? 'rootless' : 'rootful' });
+  const credentials = overrides.credentials ?? new CredentialManager(db, () => loadModuleKey(dataDir, config.masterKey));
+  const logger = ctx.logger.child({ service: 'instances' });
+  const container = new ContainerDriver({
+    db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
+    readiness: new ReadinessWaiter(runtime),
+    specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
+    vnets: new VnetService({ runtime, usedIps: (name) => usedVnetIps(db, name) }),
+  });
+  const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
+  const instances = overrides.instances ?? new InstanceManager({
+    db, credentials, volumes, config, logger,
+    drivers: new DriverSet({ container, embedded }),
+    ports: new PortAllocator({ range: config.portRange, usedPorts: () => usedPorts(db) }),
+  });
   return {
     hostProbe,
     podman,
-    system: overrides.system ?? new SystemReport(hostProbe, podman, ctx.dataDir),
+    system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
     background: overrides.background ?? backgroundTasksFor(ctx),
-    instances: overrides.instances ?? createInstanceServices(ctx),
+    runtime,
+    credentials,
+    instances,
+    reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' })),
   };
 }

@@ -166,6 +166,10 @@ export class VolumeService {
     return { certPath, keyPath };
   }
 
+  async exists(containerName: string): Promise<boolean> {
+    return (await lstat(this.paths(containerName).root).catch(() => null)) !== null;
+  }
+
   /** Deletes the instance's directory; only ever below <dataDir>/containers. Idempotent. */
   async remove(containerName: string): Promise<void> {
     const p = this.paths(containerName);

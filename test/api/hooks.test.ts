@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onDisable, onEnable } from '../../src/hooks.js';
 import type { ModuleContext } from '../../src/module-contract.js';
-import { backgroundTasksFor } from '../../src/services/background-tasks.js';
+import { backgroundTasksFor } from '../../src/services/scheduler/background-tasks.js';
 import { pingSocket } from '../../src/services/runtime/socket-discovery.js';
 import { tempDir, testConfig } from '../helpers/host.js';
 import { memoryLogger } from '../helpers/logger.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHost } from '../../host/build-host.js';
 import { DATA_SUBDIRS } from '../../src/hooks.js';
-import { backgroundTasksFor } from '../../src/services/background-tasks.js';
+import { backgroundTasksFor } from '../../src/services/scheduler/background-tasks.js';
 import { bearer, tempDir, testConfig } from '../helpers/host.js';
 import { freePort } from '../helpers/postgres-server.js';
 import { MOUNT } from '../helpers/seed-routes.js';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS_TABLE, TABLES } from '../../src/constants.js';
-import { MIGRATIONS_DIR, appliedMigrations, migrateDown, migrateUp } from '../../src/db/migrator.js';
+import { MIGRATIONS_DIR, appliedMigrations, migrateDown, migrateUp, readMigrations } from '../../src/db/migrator.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { memoryLogger } from '../helpers/logger.js';
 import { startPostgres, type PostgresServer } from '../helpers/postgres-server.js';
@@ -58,13 +58,16 @@ function suite(kind: 'pglite' | 'postgres') {
     });
 
     it('applies, is idempotent, records the checksum', async () => {
-      expect((await migrateUp(store.db)).applied).toEqual(['001_initial']);
+      const files = await readMigrations();
+      expect(files[0]!.name).toBe('001_initial');
+      expect((await migrateUp(store.db)).applied).toEqual(files.map((f) => f.name));
       expect((await migrateUp(store.db)).applied).toEqual([]);
       await assertSchema(store.db);
       const up = await readFile(path.join(MIGRATIONS_DIR, '001_initial.sql'), 'utf8');
-      expect(await appliedMigrations(store.db)).toEqual([
+      expect((await appliedMigrations(store.db))[0]).toEqual(
         { version: 1, name: '001_initial', checksum: createHash('sha256').update(up).digest('hex') },
-      ]);
+      );
+      expect(await appliedMigrations(store.db)).toEqual(files.map((f) => ({ version: f.version, name: f.name, checksum: f.checksum })));
     });
 
     it('cascades deletes from an instance to its rows', async () => {
@@ -84,23 +87,25 @@ function suite(kind: 'pglite' | 'postgres') {
     });
 
     it('reverts with the down files, then applies again', async () => {
-      expect((await migrateDown(store.db)).reverted).toEqual(['001_initial']);
+      const names = (await readMigrations()).map((f) => f.name);
+      expect((await migrateDown(store.db)).reverted).toEqual([...names].reverse());
       const left = await tableNames(store.db);
       expect(left).toEqual([MIGRATIONS_TABLE]);
       expect(await appliedMigrations(store.db)).toEqual([]);
       expect((await migrateDown(store.db)).reverted).toEqual([]);
-      expect((await migrateUp(store.db)).applied).toEqual(['001_initial']);
+      expect((await migrateUp(store.db)).applied).toEqual(names);
       await assertSchema(store.db);
     });
 
     it('runs a migration in one transaction: a failing file leaves nothing behind', async () => {
       const dir = await mkdtemp(path.join(os.tmpdir(), 'flux-migdir-'));
       await cp(MIGRATIONS_DIR, dir, { recursive: true });
-      await writeFile(path.join(dir, '002_broken.sql'),
+      const names = (await readMigrations()).map((f) => f.name);
+      await writeFile(path.join(dir, '999_broken.sql'),
         `CREATE TABLE "620600_databases_probe" (id int, note text DEFAULT 'semi;colon');\nSELECT * FROM no_such_table;`);
       await expect(migrateUp(store.db, dir)).rejects.toThrow(/no_such_table/);
       expect(await tableNames(store.db)).not.toContain('620600_databases_probe');
-      expect((await appliedMigrations(store.db)).map((m) => m.name)).toEqual(['001_initial']);
+      expect((await appliedMigrations(store.db)).map((m) => m.name)).toEqual(names);
 
       await writeFile(path.join(dir, '001_initial.sql'), `${await readFile(path.join(dir, '001_initial.sql'), 'utf8')}\n-- edited`);
       await expect(migrateUp(store.db, dir)).rejects.toThrow(/001_initial was changed/);

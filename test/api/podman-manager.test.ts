@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostProbe } from '../../src/services/host-probe.js';
+import { HostProbe } from '../../src/services/host/host-probe.js';
 import { DROP_IN_NAME, parseContainersConf, writeDropIn } from '../../src/services/podman/containers-conf.js';
-import { PodmanManager } from '../../src/services/podman-manager.js';
+import { PodmanManager } from '../../src/services/podman/podman-manager.js';
 import { tempDir, testConfig } from '../helpers/host.js';
 
 let dir: Awaited<ReturnType<typeof tempDir>>;

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateUp } from '../../src/db/migrator.js';
 import { openStore, type Store } from '../../src/db/store.js';
-import type { InstanceManager } from '../../src/services/instance-manager.js';
-import { insertInstance, findInstance } from '../../src/services/instance-repository.js';
-import { KeyedLock } from '../../src/services/keyed-lock.js';
-import { Reconciler } from '../../src/services/reconciler.js';
+import { insertInstance, findInstance } from '../../src/db/repositories/instances.js';
+import { ContainerDriver } from '../../src/services/drivers/container-driver.js';
+import { DriverSet, type InstanceDriver } from '../../src/services/drivers/instance-driver.js';
+import { InstanceManager } from '../../src/services/instance-manager.js';
+import { Reconciler } from '../../src/services/instances/reconciler.js';
+import { testConfig } from '../helpers/host.js';
 import type { ContainerRuntime } from '../../src/services/runtime/container-runtime.js';
 import { tempDir } from '../helpers/host.js';
 import { memoryLogger } from '../helpers/logger.js';
@@ -20,7 +22,14 @@ beforeAll(async () => {
 afterAll(async () => { await store.close(); await dir.remove(); });
 
 const runtime = { listContainers: async () => [], inspectContainer: async () => null } as unknown as ContainerRuntime;
-const manager = { lock: new KeyedLock() } as unknown as InstanceManager;
+
+function managerWith(volumes: { remove(name: string): Promise<void> }) {
+  const container = new ContainerDriver({ runtime, volumes } as never);
+  return new InstanceManager({
+    db: store.db, drivers: new DriverSet({ container, embedded: {} as InstanceDriver }), credentials: {} as never,
+    ports: {} as never, volumes: {} as never, config: testConfig(dir.path), logger: memoryLogger(),
+  });
+}
 
 async function row(name: string, status: 'creating' | 'starting' | 'running', startedAt: Date | null) {
   return insertInstance(store.db, {
@@ -36,7 +45,8 @@ describe('reconciler', () => {
     const ranOnce = await row('ran-once', 'starting', new Date()); // a start interrupted by a crash
     const running = await row('was-running', 'running', new Date());
     const volumes = { remove: vi.fn(async () => undefined) };
-    const reconciler = new Reconciler(store.db, runtime, manager, volumes as never, {}, memoryLogger());
+    const manager = managerWith(volumes);
+    const reconciler = new Reconciler(store.db, runtime, manager.support, manager.actions, {}, memoryLogger());
 
     const report = await reconciler.run();
 

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHost, type HostApp } from '../../host/build-host.js';
 import { ENGINE_IDS } from '../../src/services/adapters/types.js';
-import { SERIES, SKUS } from '../../src/services/skus.js';
+import { SERIES, SKUS } from '../../src/services/orchestration/skus.js';
 import { bearer, tempDir, testConfig } from '../helpers/host.js';
 import { MOUNT } from '../helpers/seed-routes.js';
 

@@ -3,9 +3,9 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostProbe } from '../../src/services/host-probe.js';
+import { HostProbe } from '../../src/services/host/host-probe.js';
 import { renderDropIn } from '../../src/services/podman/containers-conf.js';
-import { PodmanManager } from '../../src/services/podman-manager.js';
+import { PodmanManager } from '../../src/services/podman/podman-manager.js';
 import { tempDir, testConfig } from '../helpers/host.js';
 import { ensureToolsImage } from './helpers/tools-image.js';
 

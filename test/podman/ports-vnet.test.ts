@@ -2,10 +2,10 @@ import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModuleError } from '../../src/errors.js';
 import { ContainerOrchestrator, bindPort, type OrchestratorInput } from '../../src/services/container-orchestrator.js';
-import { PortAllocator } from '../../src/services/port-allocator.js';
+import { PortAllocator } from '../../src/services/network/port-allocator.js';
 import { createNetwork } from '../../src/services/runtime/podman-networks.js';
-import { resolveSku } from '../../src/services/sku-resources.js';
-import { VnetService } from '../../src/services/vnet-service.js';
+import { resolveSku } from '../../src/services/orchestration/sku-resources.js';
+import { VnetService } from '../../src/services/network/vnet-service.js';
 import { newRun, toolsPlan } from './helpers/podman-env.js';
 import { ensureToolsImage } from './helpers/tools-image.js';
 

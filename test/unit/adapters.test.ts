@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { percentEncode } from '../../src/services/adapters/base.js';
 import { getAdapter, isEngineId, listAdapters, resolveImage } from '../../src/services/adapters/registry.js';
 import { ENGINE_IDS, type AdapterInput, type EngineAdapter, type EngineId, type Probe } from '../../src/services/adapters/types.js';
-import { SKUS } from '../../src/services/skus.js';
+import { SKUS } from '../../src/services/orchestration/skus.js';
 
 /**
  * Facts per engine, typed in from ../shared/engines/CONTRACTS.md (not from the adapters): official

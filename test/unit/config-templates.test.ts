@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getAdapter, listAdapters } from '../../src/services/adapters/registry.js';
 import type { AdapterInput, EngineAdapter, PlannedFile } from '../../src/services/adapters/types.js';
-import { configFilters, renderConfig, TEMPLATES_DIR } from '../../src/services/config-renderer.js';
+import { configFilters, renderConfig, TEMPLATES_DIR } from '../../src/services/orchestration/config-renderer.js';
 
 /**
  * Every rendered config file, for a small and a large SKU, with and without TLS, must be

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ContainerOrchestrator, bindPort, type OrchestratorInput } from '../../src/services/container-orchestrator.js';
-import { assertHardened, normalizeCaps, ulimitsFor } from '../../src/services/hardening.js';
-import type { HostFacts } from '../../src/services/host-facts.js';
-import { limitsEnforced } from '../../src/services/limits-enforced.js';
+import { assertHardened, normalizeCaps, ulimitsFor } from '../../src/services/orchestration/hardening.js';
+import type { HostFacts } from '../../src/services/host/host-facts.js';
+import { limitsEnforced } from '../../src/services/orchestration/limits-enforced.js';
 import type { RuntimeInfo } from '../../src/services/runtime/container-runtime.js';
-import { resolveSku } from '../../src/services/sku-resources.js';
+import { resolveSku } from '../../src/services/orchestration/sku-resources.js';
 
 const HOST: HostFacts = { cpus: 8, memoryBytes: 64 * 2 ** 30, nofileHard: 20000, nprocHard: 32768, hasSysResource: false, swapAccounting: true };
 const ROOTFUL_V1: RuntimeInfo = { socketPath: '/x', version: '4.3.1', apiVersion: '4.3.1', rootless: false, cgroupVersion: 'v1', ociRuntime: 'runc' };

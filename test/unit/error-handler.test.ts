@@ -2,7 +2,7 @@ import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
 import { Type } from 'typebox';
 import { describe, expect, it } from 'vitest';
-import { notImplemented, unavailable } from '../../src/errors.js';
+import { internal, ModuleError, notImplemented } from '../../src/errors.js';
 import { errorHandler } from '../../src/http/error-handler.js';
 import { memoryLogger } from '../helpers/logger.js';
 
@@ -12,7 +12,8 @@ function app() {
   a.setValidatorCompiler(TypeBoxValidatorCompiler);
   a.setErrorHandler(errorHandler(logger));
   a.get('/later', async () => { throw notImplemented('Backups arrive with the backup issue'); });
-  a.get('/down', async () => { throw unavailable('Podman API is not reachable', new Error('connect ENOENT /run/secret.sock')); });
+  a.get('/down', async () => { throw new ModuleError('PODMAN_UNAVAILABLE', 'Podman API is not reachable', { cause: new Error('connect ENOENT /run/secret.sock') }); });
+  a.get('/podman-said', async () => { throw internal('create container db-x failed: crun: /var/lib/secret-path', new Error('x')); });
   a.get('/boom', async () => { throw new Error('relation "620600_databases_x" does not exist at /srv/app'); });
   a.post('/body', { schema: { body: Type.Object({ name: Type.String({ minLength: 1 }) }) } }, async () => ({ ok: true }));
   return { a, logger };
@@ -35,6 +36,10 @@ describe('the module error handler', () => {
     expect(res.json()).toEqual({ error: 'INTERNAL', message: expect.stringContaining('server log') });
     expect(res.body).not.toContain('620600');
     expect(logger.lines.join('\n')).toContain('does not exist');
+    const coded = await a.inject('/podman-said');
+    expect(coded.statusCode).toBe(500);
+    expect(coded.json()).toEqual({ error: 'INTERNAL', message: expect.stringContaining('server log') });
+    expect(coded.body).not.toContain('secret-path');
   });
 
   it('answers validation errors with 400 naming the field, and bad JSON with 400', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCapEff, parseLimit, parseMemTotalBytes } from '../../src/services/host-facts.js';
+import { parseCapEff, parseLimit, parseMemTotalBytes } from '../../src/services/host/host-facts.js';
 import { toCreateOptions } from '../../src/services/runtime/podman-create-options.js';
 import { normalizeStatus } from '../../src/services/runtime/podman-inspect.js';
 import { parseLogFrames, splitFrames } from '../../src/services/runtime/podman-logs.js';

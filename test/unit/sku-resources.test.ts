@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModuleError } from '../../src/errors.js';
-import { checkHostCapacity, resolveSku, skuResources } from '../../src/services/sku-resources.js';
-import { SKUS } from '../../src/services/skus.js';
+import { checkHostCapacity, resolveSku, skuResources } from '../../src/services/orchestration/sku-resources.js';
+import { SKUS } from '../../src/services/orchestration/skus.js';
 
 const MB = 1024 * 1024;
 

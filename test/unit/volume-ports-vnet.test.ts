@@ -2,11 +2,11 @@ import { mkdtemp, mkdir, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hostAddresses, overlaps, parseCidr, splitPool } from '../../src/services/ipv4.js';
-import { PortAllocator } from '../../src/services/port-allocator.js';
+import { hostAddresses, overlaps, parseCidr, splitPool } from '../../src/services/network/ipv4.js';
+import { PortAllocator } from '../../src/services/network/port-allocator.js';
 import type { NetworkInfo, NetworkSpec } from '../../src/services/runtime/container-runtime.js';
 import { VolumeService } from '../../src/services/volume-service.js';
-import { VnetService } from '../../src/services/vnet-service.js';
+import { VnetService } from '../../src/services/network/vnet-service.js';
 
 const tempDirs: string[] = [];
 const tempDir = async (prefix: string) => {

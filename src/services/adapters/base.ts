@@ -1,7 +1,9 @@
+import { AdapterInputError } from '../../errors.js';
 import { parseLogLevel, type LogFormat } from './log-levels.js';
+import type { EngineRoles } from './roles/index.js';
 import type {
   AdapterInput, ConnectionDetails, ContainerPlan, EngineAdapter, EngineCapabilities, EngineCategory, EngineId,
-  EnginePort, ExecStep, LogLevel, PlannedFile, Probe, SizingInput,
+  EnginePort, EngineTraits, ExecStep, InstanceKind, LogLevel, PlannedFile, Probe, SizingInput,
 } from './types.js';
 
 /** Database and user names as the routes accept them; adapters check again before using one. */
@@ -10,7 +12,7 @@ export const IDENTIFIER_PATTERN = /^[a-z][a-z0-9_]{0,62}$/;
 /** Throws unless `value` is a plain identifier (lower-case letter, then letters, digits, underscore; at most 63). */
 export function assertIdentifier(kind: string, value: string): string {
   if (typeof value !== 'string' || !IDENTIFIER_PATTERN.test(value)) {
-    throw new Error(`invalid ${kind} ${JSON.stringify(value)}: must match ${IDENTIFIER_PATTERN}`);
+    throw new AdapterInputError(`invalid ${kind} ${JSON.stringify(value)}: must match ${IDENTIFIER_PATTERN}`);
   }
   return value;
 }
@@ -21,29 +23,36 @@ export function percentEncode(value: string): string {
 }
 
 /**
- * Capability defaults. Every flag is off unless it is cheap to be honest about it:
- * - supportsDatabases / supportsUsers: true, most engines have both; key-value and search engines switch them off.
- * - supportsBackup / supportsRestore: false until the engine's native tool is wired in the backup service.
- * - supportsMetrics: true, most engines expose counters; off where there is nothing to read.
+ * Trait defaults:
  * - supportsTls: false; set only where the adapter renders the engine's TLS settings from AdapterInput.tls.
  * - supportsReadOnlyRootfs: false; set only where CONTRACTS.md says the image runs with --read-only.
- * - isEmbedded: false; DuckDB only.
  * - hasAuthentication: true; engines without auth say false and list the reason in `unsupported`.
  */
-export const DEFAULT_CAPABILITIES: Readonly<EngineCapabilities> = Object.freeze({
-  supportsDatabases: true,
-  supportsUsers: true,
-  supportsBackup: false,
-  supportsRestore: false,
-  supportsMetrics: true,
+export const DEFAULT_TRAITS: Readonly<EngineTraits> = Object.freeze({
   supportsTls: false,
   supportsReadOnlyRootfs: false,
-  isEmbedded: false,
   hasAuthentication: true,
 });
 
-export function caps(overrides: Partial<EngineCapabilities> = {}): Readonly<EngineCapabilities> {
-  return Object.freeze({ ...DEFAULT_CAPABILITIES, ...overrides });
+export function traits(overrides: Partial<EngineTraits> = {}): Readonly<EngineTraits> {
+  return Object.freeze({ ...DEFAULT_TRAITS, ...overrides });
+}
+
+/** The advertised capabilities: an operation is on exactly when the adapter carries its role. */
+export function deriveCapabilities(kind: InstanceKind, t: Readonly<EngineTraits>, roles: Readonly<EngineRoles>): Readonly<EngineCapabilities> {
+  const restores = roles.backup?.restores ?? false;
+  return Object.freeze({
+    ...t,
+    supportsDatabases: roles.accounts?.databases ?? false,
+    supportsUsers: roles.accounts?.users ?? false,
+    supportsRotation: roles.accounts?.rotates ?? false,
+    supportsBackup: roles.backup !== undefined,
+    supportsRestore: restores,
+    supportsClone: restores,
+    supportsBrowse: roles.browser !== undefined,
+    supportsMetrics: roles.metrics !== undefined,
+    isEmbedded: kind === 'embedded',
+  });
 }
 
 export const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
@@ -82,7 +91,9 @@ export abstract class BaseAdapter implements EngineAdapter {
   abstract readonly versions: readonly string[];
   abstract readonly ports: readonly EnginePort[];
 
-  readonly capabilities: Readonly<EngineCapabilities> = DEFAULT_CAPABILITIES;
+  readonly kind: InstanceKind = 'container';
+  readonly traits: Readonly<EngineTraits> = DEFAULT_TRAITS;
+  readonly roles: Readonly<EngineRoles> = {};
   readonly unsupported: Readonly<Record<string, string>> = {};
   /** Below this the engine does not start or is useless; plan() refuses smaller SKUs. */
   readonly minMemoryMb: number = 256;
@@ -90,6 +101,10 @@ export abstract class BaseAdapter implements EngineAdapter {
   /** Time from container start to a first ready probe, first initialisation included. */
   readonly startupTimeoutMs: number = 60_000;
   readonly fixedUsername: string | null = null;
+
+  get capabilities(): Readonly<EngineCapabilities> {
+    return deriveCapabilities(this.kind, this.traits, this.roles);
+  }
 
   /** Log parser used by logLevel(). */
   protected readonly logFormat: LogFormat = 'generic';
@@ -132,7 +147,7 @@ export abstract class BaseAdapter implements EngineAdapter {
   plan(input: AdapterInput): ContainerPlan {
     this.checkInput(input);
     const parts = this.containerPlan(input);
-    const readOnlyRootfs = parts.readOnlyRootfs ?? this.capabilities.supportsReadOnlyRootfs;
+    const readOnlyRootfs = parts.readOnlyRootfs ?? this.traits.supportsReadOnlyRootfs;
     return {
       env: {},
       files: [],
@@ -156,22 +171,22 @@ export abstract class BaseAdapter implements EngineAdapter {
     assertIdentifier('database name', input.databaseName);
     assertIdentifier('username', input.username);
     if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/.test(input.containerName)) {
-      throw new Error(`invalid container name ${JSON.stringify(input.containerName)}`);
+      throw new AdapterInputError(`invalid container name ${JSON.stringify(input.containerName)}`);
     }
     if (!this.versions.includes(input.version)) {
-      throw new Error(`${this.displayName} version "${input.version}" is not supported; supported: ${this.versions.join(', ')}`);
+      throw new AdapterInputError(`${this.displayName} version "${input.version}" is not supported; supported: ${this.versions.join(', ')}`);
     }
     if (this.fixedUsername !== null && input.username !== this.fixedUsername) {
-      throw new Error(`${this.displayName} forces the username "${this.fixedUsername}", got "${input.username}"`);
+      throw new AdapterInputError(`${this.displayName} forces the username "${this.fixedUsername}", got "${input.username}"`);
     }
     if (!input.password || /[\u0000-\u001f\u007f]/.test(input.password)) {
-      throw new Error(`${this.displayName} password must be non-empty and free of control characters`);
+      throw new AdapterInputError(`${this.displayName} password must be non-empty and free of control characters`);
     }
     const { memoryMb, cpus } = input.sizing;
     if (!(memoryMb >= this.minMemoryMb)) {
-      throw new Error(`${this.displayName} needs at least ${this.minMemoryMb} MB of memory, the SKU gives ${memoryMb} MB`);
+      throw new AdapterInputError(`${this.displayName} needs at least ${this.minMemoryMb} MB of memory, the SKU gives ${memoryMb} MB`);
     }
-    if (!(cpus >= this.minCpus)) throw new Error(`${this.displayName} needs at least ${this.minCpus} CPUs, the SKU gives ${cpus}`);
+    if (!(cpus >= this.minCpus)) throw new AdapterInputError(`${this.displayName} needs at least ${this.minCpus} CPUs, the SKU gives ${cpus}`);
   }
 
   /** The primary (published) port. */

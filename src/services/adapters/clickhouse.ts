@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
@@ -24,7 +24,7 @@ export class ClickhouseAdapter extends BaseAdapter {
     { name: 'http', containerPort: 8123, primary: true },
     { name: 'native', containerPort: 9000 },
   ];
-  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true, supportsTls: true });
+  override readonly traits = traits({ supportsTls: true });
   override readonly unsupported = {
     readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
     backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',

@@ -1,4 +1,4 @@
-import { renderConfig } from '../config-renderer.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe } from './types.js';
 

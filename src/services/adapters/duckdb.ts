@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -16,9 +16,8 @@ export class DuckdbAdapter extends BaseAdapter {
   // The engine is the one @duckdb/node-api bundles (1.5.x); the CLI image tag is only informative.
   readonly versions: readonly string[] = ['1.5'];
   readonly ports = [];
-  override readonly capabilities = caps({
-    isEmbedded: true, supportsUsers: false, hasAuthentication: false, supportsMetrics: false, supportsReadOnlyRootfs: true,
-  });
+  override readonly kind = 'embedded' as const;
+  override readonly traits = traits({ hasAuthentication: false, supportsReadOnlyRootfs: true });
   override readonly unsupported = {
     authentication: 'an embedded file has no users or passwords; access is the module\'s',
     users: 'no users in the engine',

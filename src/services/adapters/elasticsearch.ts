@@ -1,5 +1,5 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -19,7 +19,7 @@ export class ElasticsearchAdapter extends BaseAdapter {
     { name: 'http', containerPort: 9200, primary: true },
     { name: 'transport', containerPort: 9300 },
   ];
-  override readonly capabilities = caps({ supportsDatabases: false, supportsTls: true });
+  override readonly traits = traits({ supportsTls: true });
   override readonly unsupported = {
     databases: 'indices, not databases; the database name is not used',
     backup: 'snapshot repository (path.repo) is not wired',

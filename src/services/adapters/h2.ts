@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 const INIT_SQL = '/run/secrets/h2-init.sql';
@@ -25,7 +25,7 @@ export class H2Adapter extends BaseAdapter {
     { name: 'tcp', containerPort: 1521, primary: true },
     { name: 'pg', containerPort: 5435 },
   ];
-  override readonly capabilities = caps({ supportsMetrics: false, supportsReadOnlyRootfs: true });
+  override readonly traits = traits({ supportsReadOnlyRootfs: true });
   override readonly unsupported = {
     tls: '-tcpSSL needs a JVM keystore; not wired',
     uri: 'JDBC only (jdbc:h2:tcp://...); user and password go as connection properties',

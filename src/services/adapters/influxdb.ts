@@ -1,5 +1,6 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import { AdapterInputError } from '../../errors.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const is1x = (version: string): boolean => version.startsWith('1.');
@@ -20,7 +21,7 @@ export class InfluxdbAdapter extends BaseAdapter {
   readonly defaultVersion = '2.9';
   readonly versions: readonly string[] = ['2.9', '2.8', '1.12', '1.11', '1.8', '1.6'];
   readonly ports = [{ name: 'http', containerPort: 8086, primary: true }];
-  override readonly capabilities = caps({ supportsTls: true });
+  override readonly traits = traits({ supportsTls: true });
   override readonly unsupported = {
     uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
     readOnlyRootfs: 'untested for either contract',
@@ -35,7 +36,7 @@ export class InfluxdbAdapter extends BaseAdapter {
 
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
-    if (!is1x(input.version) && input.password.length < 8) throw new Error('InfluxDB 2 needs a password of at least 8 characters');
+    if (!is1x(input.version) && input.password.length < 8) throw new AdapterInputError('InfluxDB 2 needs a password of at least 8 characters');
   }
 
   protected containerPlan(input: AdapterInput): PlanParts {

@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -15,7 +15,7 @@ export class JanusgraphAdapter extends BaseAdapter {
   readonly defaultVersion = '1.1.0';
   readonly versions: readonly string[] = ['1.1.0', '1.0.0'];
   readonly ports = [{ name: 'gremlin', containerPort: 8182, primary: true }];
-  override readonly capabilities = caps({ supportsDatabases: false, supportsUsers: false, hasAuthentication: false, supportsMetrics: false });
+  override readonly traits = traits({ hasAuthentication: false });
   override readonly unsupported = {
     authentication: 'Gremlin Server auth (SASL + credentials graph) is configuration-only and unverified; the server is open: publish it on 127.0.0.1 only',
     databases: 'one graph per instance',

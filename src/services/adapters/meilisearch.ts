@@ -1,4 +1,5 @@
-import { BaseAdapter, caps, share, type PlanParts } from './base.js';
+import { AdapterInputError } from '../../errors.js';
+import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /** Meilisearch from docker.io/getmeili/meilisearch (CONTRACTS §20): the password is the master key. */
@@ -11,7 +12,7 @@ export class MeilisearchAdapter extends BaseAdapter {
   readonly defaultVersion = 'v1.13';
   readonly versions: readonly string[] = ['v1.13', 'v1.12', 'v1.11'];
   readonly ports = [{ name: 'http', containerPort: 7700, primary: true }];
-  override readonly capabilities = caps({ supportsDatabases: false, supportsUsers: false, supportsReadOnlyRootfs: true });
+  override readonly traits = traits({ supportsReadOnlyRootfs: true });
   override readonly unsupported = {
     databases: 'indexes, not databases; the database name is not used',
     users: 'API keys derived from the master key, not users',
@@ -27,7 +28,7 @@ export class MeilisearchAdapter extends BaseAdapter {
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
     // Production mode refuses master keys shorter than 16 bytes.
-    if (Buffer.byteLength(input.password, 'utf8') < 16) throw new Error('Meilisearch needs a master key (password) of at least 16 bytes');
+    if (Buffer.byteLength(input.password, 'utf8') < 16) throw new AdapterInputError('Meilisearch needs a master key (password) of at least 16 bytes');
   }
 
   protected containerPlan(input: AdapterInput): PlanParts {

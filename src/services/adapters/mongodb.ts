@@ -1,5 +1,5 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, percentEncode, userTmpfsOpts, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, clamp, percentEncode, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const CONFIG_FILE = '/etc/mongo/mongod.conf';
@@ -14,7 +14,7 @@ export class MongodbAdapter extends BaseAdapter {
   readonly defaultVersion = '8.0';
   readonly versions: readonly string[] = ['8.0', '7.0', '8.2'];
   readonly ports = [{ name: 'mongodb', containerPort: 27017, primary: true }];
-  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true, supportsReadOnlyRootfs: true });
+  override readonly traits = traits({ supportsReadOnlyRootfs: true });
   override readonly unsupported = {
     tls: 'mongod needs one PEM holding certificate and key; the module issues them as two files',
     transactions: 'needs a replica set (--replSet plus a keyFile); the instance is a standalone mongod',

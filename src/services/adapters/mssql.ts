@@ -1,4 +1,5 @@
-import { BaseAdapter, caps, type PlanParts } from './base.js';
+import { AdapterInputError } from '../../errors.js';
+import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 const SQLCMD = '/opt/mssql-tools18/bin/sqlcmd';
@@ -18,7 +19,6 @@ export class MssqlAdapter extends BaseAdapter {
   readonly defaultVersion = '2022-CU14-ubuntu-22.04';
   readonly versions: readonly string[] = ['2022-CU14-ubuntu-22.04', '2022-CU16-ubuntu-22.04'];
   readonly ports = [{ name: 'tds', containerPort: 1433, primary: true }];
-  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true });
   override readonly unsupported = {
     tls: 'the server encrypts with its own self-signed certificate; custom certificates need mssql-conf (not wired)',
     secretFiles: 'MSSQL_SA_PASSWORD is env only: the password is visible to podman inspect',
@@ -40,7 +40,7 @@ export class MssqlAdapter extends BaseAdapter {
     super.checkInput(input);
     const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((r) => r.test(input.password)).length;
     if (input.password.length < 8 || classes < 3) {
-      throw new Error('SQL Server needs a password of at least 8 characters from 3 of: lower, upper, digits, symbols');
+      throw new AdapterInputError('SQL Server needs a password of at least 8 characters from 3 of: lower, upper, digits, symbols');
     }
   }
 

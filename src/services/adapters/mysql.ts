@@ -1,5 +1,5 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, userTmpfsOpts, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, clamp, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /** MySQL from docker.io/library/mysql (CONTRACTS §2); MariaDB extends it. */
@@ -15,7 +15,7 @@ export class MysqlAdapter extends BaseAdapter {
     { name: 'mysql', containerPort: 3306, primary: true },
     { name: 'mysqlx', containerPort: 33060 },
   ];
-  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true, supportsTls: true, supportsReadOnlyRootfs: true });
+  override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   override readonly minMemoryMb: number = 512;
   override readonly startupTimeoutMs: number = 120_000;
   protected override readonly logFormat = 'mysql' as const;

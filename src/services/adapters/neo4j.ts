@@ -1,5 +1,6 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, jvmHeapMb, share, type PlanParts } from './base.js';
+import { AdapterInputError } from '../../errors.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, jvmHeapMb, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -18,7 +19,6 @@ export class Neo4jAdapter extends BaseAdapter {
     { name: 'bolt', containerPort: 7687, primary: true },
     { name: 'http', containerPort: 7474 },
   ];
-  override readonly capabilities = caps({ supportsDatabases: false });
   override readonly unsupported = {
     databases: 'CREATE DATABASE is Enterprise only; Community serves the single database neo4j',
     backup: 'Community dumps offline only (stop, neo4j-admin database dump): not wired',
@@ -40,7 +40,7 @@ export class Neo4jAdapter extends BaseAdapter {
 
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
-    if (input.password.length < 8 || input.password === 'neo4j') throw new Error('Neo4j needs a password of at least 8 characters, not "neo4j"');
+    if (input.password.length < 8 || input.password === 'neo4j') throw new AdapterInputError('Neo4j needs a password of at least 8 characters, not "neo4j"');
   }
 
   protected containerPlan(input: AdapterInput): PlanParts {

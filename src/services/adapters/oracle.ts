@@ -1,4 +1,5 @@
-import { BaseAdapter, caps, type PlanParts } from './base.js';
+import { AdapterInputError } from '../../errors.js';
+import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /** Names Oracle reserves: APP_USER must not collide with them. */
@@ -18,7 +19,6 @@ export class OracleAdapter extends BaseAdapter {
   readonly defaultVersion = '23-slim';
   readonly versions: readonly string[] = ['23-slim', '23-slim-faststart', '23', '23-faststart'];
   readonly ports = [{ name: 'listener', containerPort: 1521, primary: true }];
-  override readonly capabilities = caps({ supportsBackup: false });
   override readonly unsupported = {
     tls: 'TCPS needs a wallet and listener changes; the image has no switch for it',
     backup: 'Data Pump availability in -slim images is unverified; not wired',
@@ -32,16 +32,16 @@ export class OracleAdapter extends BaseAdapter {
   protected override readonly defaultPidsLimit = 4096;
 
   override memoryShares(_s: SizingInput): Record<string, number> {
-    // Oracle Free caps itself at 2 GB whatever the container has.
+    // Oracle Free traits itself at 2 GB whatever the container has.
     return {};
   }
 
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
-    if (RESERVED_USERS.has(input.username)) throw new Error(`Oracle reserves the username "${input.username}"`);
+    if (RESERVED_USERS.has(input.username)) throw new AdapterInputError(`Oracle reserves the username "${input.username}"`);
     // PDB names are limited to 30 characters; FREEPDB1 exists already.
     if (input.databaseName.length > 30 || input.databaseName === 'freepdb1' || input.databaseName === 'free') {
-      throw new Error(`Oracle database (PDB) name "${input.databaseName}" must be at most 30 characters and not FREE/FREEPDB1`);
+      throw new AdapterInputError(`Oracle database (PDB) name "${input.databaseName}" must be at most 30 characters and not FREE/FREEPDB1`);
     }
   }
 

@@ -1,5 +1,5 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const CONFIG_FILE = '/etc/postgresql/postgresql.conf';
@@ -14,7 +14,7 @@ export class PostgresqlAdapter extends BaseAdapter {
   readonly defaultVersion: string = '17';
   readonly versions: readonly string[] = ['17', '16', '15', '18'];
   readonly ports = [{ name: 'postgresql', containerPort: 5432, primary: true }];
-  override readonly capabilities = caps({ supportsBackup: true, supportsRestore: true, supportsTls: true, supportsReadOnlyRootfs: true });
+  override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   override readonly minMemoryMb: number = 256;
   override readonly startupTimeoutMs: number = 60_000;
   protected override readonly logFormat = 'postgresql' as const;

@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, jvmHeapMb, type PlanParts } from './base.js';
+import { BaseAdapter, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -20,7 +20,6 @@ export class QuestdbAdapter extends BaseAdapter {
     { name: 'ilp', containerPort: 9009 },
     { name: 'health', containerPort: 9003 },
   ];
-  override readonly capabilities = caps({ supportsDatabases: false, supportsUsers: false });
   override readonly unsupported = {
     databases: 'one logical database (qdb); the database name is not used',
     users: 'SQL user management is Enterprise only; one PG-wire user',

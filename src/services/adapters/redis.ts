@@ -1,5 +1,5 @@
-import { renderConfig } from '../config-renderer.js';
-import { BaseAdapter, caps, clamp, percentEncode, share, type PlanParts } from './base.js';
+import { renderConfig } from '../orchestration/config-renderer.js';
+import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -15,10 +15,7 @@ export class RedisAdapter extends BaseAdapter {
   readonly defaultVersion: string = '8.8';
   readonly versions: readonly string[] = ['8.8', '8.10', '8.6', '8.4', '8.2', '8.0', '7.4', '7.2'];
   readonly ports = [{ name: 'redis', containerPort: 6379, primary: true }];
-  override readonly capabilities = caps({
-    supportsDatabases: false, supportsUsers: false, supportsBackup: true, supportsRestore: true,
-    supportsTls: true, supportsReadOnlyRootfs: true,
-  });
+  override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   override readonly unsupported: Readonly<Record<string, string>> = {
     databases: 'numbered keyspaces (SELECT 0-15) only; the database name is not used',
     users: 'one password (requirepass); ACL users are not managed',

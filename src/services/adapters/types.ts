@@ -3,8 +3,10 @@
  * (see ../shared/engines/CONTRACTS.md) plus small pure functions that turn an instance's
  * settings into a container plan, probes and a connection string. Adapters never run anything
  * themselves and never build shell strings: commands are argv arrays, secrets travel as
- * environment of an exec, as files, or as client parameters.
+ * environment of an exec, as files, or as client parameters. An input the engine refuses is an
+ * AdapterInputError (a 400); any other throw is a bug (a 500).
  */
+import type { EngineRoles } from './roles/index.js';
 
 export const ENGINE_IDS = [
   'mysql', 'postgresql', 'mariadb', 'mssql', 'oracle', 'cockroachdb',
@@ -23,19 +25,34 @@ export type EngineCategory =
   | 'relational' | 'document' | 'key_value' | 'wide_column' | 'time_series'
   | 'search' | 'graph' | 'analytical' | 'embedded';
 
-/** Features an engine may or may not offer; defaults live in BaseAdapter. */
-export interface EngineCapabilities {
-  supportsDatabases: boolean;
-  supportsUsers: boolean;
-  supportsBackup: boolean;
-  supportsRestore: boolean;
-  supportsMetrics: boolean;
+/** How an instance of the engine runs: a container, or in-process inside the module (DuckDB). */
+export type InstanceKind = 'container' | 'embedded';
+
+/** Facts about the engine itself, declared by each adapter; defaults live in BaseAdapter. */
+export interface EngineTraits {
+  /** The adapter renders the engine's TLS settings from AdapterInput.tls. */
   supportsTls: boolean;
   supportsReadOnlyRootfs: boolean;
-  /** Runs inside the module (no container), e.g. DuckDB. */
-  isEmbedded: boolean;
   /** The engine enforces a password (some start without auth: say so, never hide it). */
   hasAuthentication: boolean;
+}
+
+/**
+ * What GET /engines advertises. Never set by hand: the operation flags are derived from the
+ * adapter's roles (deriveCapabilities), the rest from its kind and traits.
+ */
+export interface EngineCapabilities extends EngineTraits {
+  supportsDatabases: boolean;
+  supportsUsers: boolean;
+  supportsRotation: boolean;
+  supportsBackup: boolean;
+  supportsRestore: boolean;
+  /** A new instance from a snapshot: needs both backup and restore. */
+  supportsClone: boolean;
+  supportsBrowse: boolean;
+  supportsMetrics: boolean;
+  /** Runs inside the module (no container), e.g. DuckDB. */
+  isEmbedded: boolean;
 }
 
 export interface EnginePort {
@@ -137,6 +154,11 @@ export interface EngineAdapter {
   /** Versions (tags) this adapter accepts. */
   readonly versions: readonly string[];
   readonly ports: readonly EnginePort[];
+  readonly kind: InstanceKind;
+  readonly traits: Readonly<EngineTraits>;
+  /** The operations the module performs for this engine; see roles/index.ts. */
+  readonly roles: Readonly<EngineRoles>;
+  /** Derived from kind, traits and roles. */
   readonly capabilities: Readonly<EngineCapabilities>;
   /** Features this adapter does not offer, with the reason, for the UI and the README matrix. */
   readonly unsupported: Readonly<Record<string, string>>;

@@ -1,4 +1,4 @@
-import { BaseAdapter, caps, type PlanParts } from './base.js';
+import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe } from './types.js';
 
 /** Typesense from docker.io/typesense/typesense (CONTRACTS §21): the password is the bootstrap admin API key. */
@@ -11,7 +11,6 @@ export class TypesenseAdapter extends BaseAdapter {
   readonly defaultVersion = '29.0';
   readonly versions: readonly string[] = ['29.0', '28.0', '27.1'];
   readonly ports = [{ name: 'http', containerPort: 8108, primary: true }];
-  override readonly capabilities = caps({ supportsDatabases: false, supportsUsers: false });
   override readonly unsupported = {
     databases: 'collections, not databases; the database name is not used',
     users: 'API keys, not users',

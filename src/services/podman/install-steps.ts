@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import type { CommandRunner } from '../command-runner.js';
-import type { PodmanFacts, PodmanManager } from '../podman-manager.js';
+import type { CommandRunner } from '../host/command-runner.js';
+import type { PodmanFacts, PodmanManager } from './podman-manager.js';
 import { renderDropIn, writeDropIn, DROP_IN_NAME } from './containers-conf.js';
 import type { InstallStep } from './install-job.js';
 

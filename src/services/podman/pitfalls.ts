@@ -1,4 +1,4 @@
-import type { CgroupVersion } from '../host-probe.js';
+import type { CgroupVersion } from '../host/host-probe.js';
 import type { DropInFix } from './containers-conf.js';
 
 /** What rootful Podman asks for nofile and nproc when containers.conf sets nothing (libpod's RLimitDefaultValue). */

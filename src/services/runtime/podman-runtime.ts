@@ -1,7 +1,6 @@
 import Docker from 'dockerode';
-import type { Config } from '../../config.js';
 import { LABELS, MODULE_ID } from '../../constants.js';
-import { conflict, unavailable } from '../../errors.js';
+import { conflict, ModuleError } from '../../errors.js';
 import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
   LogEntry, NetworkInfo, NetworkSpec, RuntimeInfo,
@@ -50,7 +49,7 @@ export class PodmanRuntime implements ContainerRuntime {
     const found = discover(config);
     if (!found.found) {
       const tried = found.tried.map((c) => `${c.source}: ${c.path ?? c.note ?? '?'}`).join('; ') || 'nothing configured';
-      throw unavailable(`No Podman API socket found (tried ${tried}). Start one with: podman system service --time=0 unix://${found.path}`);
+      throw new ModuleError('PODMAN_UNAVAILABLE', `No Podman API socket found (tried ${tried}). Start one with: podman system service --time=0 unix://${found.path}`);
     }
     return new PodmanRuntime(found.path);
   }

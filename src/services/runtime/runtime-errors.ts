@@ -1,4 +1,4 @@
-import { ModuleError, internal, unavailable } from '../../errors.js';
+import { ModuleError, internal } from '../../errors.js';
 
 /** HTTP status Podman answered with (docker-modem puts it on the error), or null for socket errors. */
 export function podmanStatus(err: unknown): number | null {
@@ -19,11 +19,11 @@ export function runtimeError(operation: string, target: string, err: unknown): M
   const detail = err instanceof Error ? err.message.replace(/^\(HTTP code \d+\)\s*/, '').trim() : String(err);
   const message = `${operation} ${target} failed: ${detail}`;
   const status = podmanStatus(err);
-  if (status === 404) return new ModuleError('NOT_FOUND', 404, message, { cause: err });
-  if (status === 409) return new ModuleError('CONFLICT', 409, message, { cause: err });
+  if (status === 404) return new ModuleError('NOT_FOUND', message, { cause: err });
+  if (status === 409) return new ModuleError('CONFLICT', message, { cause: err });
   const sysCode = (err as { code?: unknown } | null)?.code;
   if (status === null && typeof sysCode === 'string' && SOCKET_ERRORS.has(sysCode)) {
-    return unavailable(`${message} (is the Podman API socket up?)`, err);
+    return new ModuleError('PODMAN_UNAVAILABLE', `${message} (is the Podman API socket up?)`, { cause: err });
   }
   return internal(message, err);
 }

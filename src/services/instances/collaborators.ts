@@ -1,7 +1,7 @@
-import type { LimitsEnforced } from '../db/schema.js';
-import type { ContainerPlan, EngineAdapter, PlannedFile } from './adapters/types.js';
-import type { BindMount, ContainerSpec, PortBinding } from './runtime/container-runtime.js';
-import type { Sizing } from './sku-resources.js';
+import type { LimitsEnforced } from '../../db/schema.js';
+import type { ContainerPlan, EngineAdapter, PlannedFile } from '../adapters/types.js';
+import type { BindMount, ContainerSpec, PortBinding } from '../runtime/container-runtime.js';
+import type { Sizing } from '../orchestration/sku-resources.js';
 
 /**
  * What the instance manager needs from the runtime-side services. The production
@@ -25,6 +25,8 @@ export interface InstanceVolumes {
   /** Writes TLS material readable by the container user; returns host paths. */
   writeTls(containerName: string, cert: string, key: string, owner?: string): Promise<{ certPath: string; keyPath: string }>;
   remove(containerName: string): Promise<void>;
+  /** Whether the instance directory exists (kept data of a deleted instance, or a live one's). */
+  exists(containerName: string): Promise<boolean>;
 }
 
 export interface VnetSource {

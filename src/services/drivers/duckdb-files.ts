@@ -14,6 +14,7 @@ export interface EmbeddedEngines {
   create(row: InstanceRow, dataDir: string): Promise<void>;
   /** Opens the file read-only and runs a query; throws when the engine cannot answer. */
   check(row: InstanceRow): Promise<void>;
+  exists(row: InstanceRow): Promise<boolean>;
   filePath(row: InstanceRow): string;
 }
 
@@ -36,6 +37,10 @@ export class DuckDbEngines implements EmbeddedEngines {
       db.closeSync();
     }
     await fs.chmod(file, 0o600);
+  }
+
+  async exists(row: InstanceRow): Promise<boolean> {
+    return fs.access(this.filePath(row)).then(() => true, () => false);
   }
 
   async check(row: InstanceRow): Promise<void> {

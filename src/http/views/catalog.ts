@@ -1,6 +1,6 @@
-import { listAdapters } from './adapters/registry.js';
-import type { EngineAdapter } from './adapters/types.js';
-import { CUSTOM_MAX, CUSTOM_MIN, DEFAULT_SKU, SERIES, SKUS } from './skus.js';
+import { listAdapters } from '../../services/adapters/registry.js';
+import type { EngineAdapter } from '../../services/adapters/types.js';
+import { CUSTOM_MAX, CUSTOM_MIN, DEFAULT_SKU, SERIES, SKUS } from '../../services/orchestration/skus.js';
 
 /** One engine as GET /engines shows it: the original's fields plus image, ports and capabilities. */
 export function engineView(a: EngineAdapter) {

@@ -1,5 +1,5 @@
-import type { HostFacts } from './host-facts.js';
-import type { ContainerSpec, Ulimit } from './runtime/container-runtime.js';
+import type { HostFacts } from '../host/host-facts.js';
+import type { ContainerSpec, Ulimit } from '../runtime/container-runtime.js';
 
 /** Capabilities an adapter may ask for. Anything that would widen the host attack surface is absent. */
 export const ALLOWED_CAPS = new Set([

@@ -1,7 +1,7 @@
-import { LABELS, MODULE_ID } from '../constants.js';
-import { conflict } from '../errors.js';
+import { LABELS, MODULE_ID } from '../../constants.js';
+import { conflict } from '../../errors.js';
 import { formatCidr, gatewayOf, hostAddresses, overlaps, parseCidr, splitPool } from './ipv4.js';
-import type { ContainerRuntime } from './runtime/container-runtime.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
 export const VNET_LABEL = 'io.flux.databases.vnet';
 export const DEFAULT_VNET_POOL = '10.89.128.0/17';

@@ -1,6 +1,6 @@
-import type { AdapterInput, EngineAdapter } from './adapters/types.js';
+import type { AdapterInput, EngineAdapter } from '../adapters/types.js';
 import { runProbe, type ProbeTarget } from './probe-runner.js';
-import type { ContainerRuntime } from './runtime/container-runtime.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
 const POLL_MS = 300;
 /**

@@ -1,15 +1,15 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Config } from '../config.js';
-import { runCommand, type CommandRunner } from './command-runner.js';
-import type { CgroupVersion, HostProbe, Limit } from './host-probe.js';
-import { configFiles, DROP_IN_NAME, dropInDir, readContainersConf, type ContainersConfSettings } from './podman/containers-conf.js';
-import { installSteps, manualCommands, privilege } from './podman/install-steps.js';
-import { InstallJob, type InstallStatus } from './podman/install-job.js';
-import { detectPitfalls, type Issue, type PitfallFacts } from './podman/pitfalls.js';
-import { ensurePodmanService, type ServiceStart } from './podman/service-starter.js';
-import { discoverSocket, pingSocket, type SocketDiscovery } from './runtime/socket-discovery.js';
+import type { Config } from '../../config.js';
+import { runCommand, type CommandRunner } from '../host/command-runner.js';
+import type { CgroupVersion, HostProbe, Limit } from '../host/host-probe.js';
+import { configFiles, DROP_IN_NAME, dropInDir, readContainersConf, type ContainersConfSettings } from './containers-conf.js';
+import { installSteps, manualCommands, privilege } from './install-steps.js';
+import { InstallJob, type InstallStatus } from './install-job.js';
+import { detectPitfalls, type Issue, type PitfallFacts } from './pitfalls.js';
+import { ensurePodmanService, type ServiceStart } from './service-starter.js';
+import { discoverSocket, pingSocket, type SocketDiscovery } from '../runtime/socket-discovery.js';
 
 export interface PodmanFacts extends PitfallFacts {
   version: string | null;

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import nunjucks from 'nunjucks';
 
 /** config_templates/ at the repository root: one folder per engine, `<file>.njk` templates. */
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../config_templates');
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config_templates');
 
 /** Values a template may use. Unknown names throw (throwOnUndefined), so a typo never renders as empty. */
 export type TemplateVars = Record<string, string | number | boolean | null | undefined | readonly unknown[] | Record<string, unknown>>;

@@ -1,7 +1,8 @@
-import { badRequest } from '../errors.js';
-import { DEFAULT_SKU } from './skus.js';
-import { resolveSku, type Sizing } from './sku-resources.js';
-import type { EngineAdapter } from './adapters/types.js';
+import { randomBytes } from 'node:crypto';
+import { badRequest } from '../../errors.js';
+import { DEFAULT_SKU } from '../orchestration/skus.js';
+import { resolveSku, type Sizing } from '../orchestration/sku-resources.js';
+import type { EngineAdapter } from '../adapters/types.js';
 
 /** Patterns every name must match before it reaches a path, a container name or an engine. */
 export const PATTERNS = {
@@ -62,3 +63,36 @@ export function decodePem(value: string, field: string, marker: RegExp): string 
 }
 export const CERT_MARKER = /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/;
 export const KEY_MARKER = /^-----BEGIN ((RSA|EC) )?PRIVATE KEY-----[\s\S]+-----END ((RSA|EC) )?PRIVATE KEY-----\s*$/;
+
+/** A create request after every check that needs no I/O. */
+export interface CheckedCreate {
+  name: string;
+  version: string;
+  databaseName: string;
+  vnetName: string | null;
+  sizing: Sizing;
+  tls?: { cert: string; key: string };
+}
+
+/** Validates a create against the engine: version, names, sizing, TLS, exposure. 400 naming the field otherwise. */
+export function checkCreateRequest(req: CreateInstanceRequest, adapter: EngineAdapter): CheckedCreate {
+  const version = req.version ?? adapter.defaultVersion;
+  if (!adapter.versions.includes(version)) {
+    throw badRequest(`${adapter.displayName} version '${version}' is not supported; choose one of: ${adapter.versions.join(', ')}`);
+  }
+  const name = checkName(req.name ?? `${adapter.engine}-${randomBytes(3).toString('hex')}`, PATTERNS.instanceName, MAX_INSTANCE_NAME, 'name');
+  const databaseName = checkName(req.database_name ?? 'app', PATTERNS.databaseName, 63, 'database_name');
+  const vnetName = req.vnet_name === undefined ? null : checkName(req.vnet_name, PATTERNS.vnetName, MAX_VNET_NAME, 'vnet_name');
+  const sizing = resolveSizing(req, adapter);
+  if (req.external_access && !adapter.capabilities.hasAuthentication) {
+    throw badRequest(`${adapter.displayName} runs without authentication here; it cannot be exposed beyond 127.0.0.1`);
+  }
+  return { name, version, databaseName, vnetName, sizing, tls: checkTls(req, adapter) };
+}
+
+function checkTls(req: CreateInstanceRequest, adapter: EngineAdapter): { cert: string; key: string } | undefined {
+  if (!req.tls_enabled) return undefined;
+  if (!adapter.capabilities.supportsTls) throw badRequest(`TLS is not supported for ${adapter.displayName} yet`);
+  if (!req.tls_cert || !req.tls_key) throw badRequest('tls_enabled needs tls_cert and tls_key (base64 PEM)');
+  return { cert: decodePem(req.tls_cert, 'tls_cert', CERT_MARKER), key: decodePem(req.tls_key, 'tls_key', KEY_MARKER) };
+}

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { TABLES } from '../constants.js';
-import type { Database, InstanceRow, InstanceUpdate, NewInstance } from '../db/schema.js';
+import { TABLES } from '../../constants.js';
+import type { Database, InstanceRow, InstanceStatus, InstanceUpdate, NewInstance } from '../schema.js';
+import { canTransition, sourcesOf } from '../../services/instances/instance-state.js';
 
 /** Data access for instance rows; the db comes first, as in every repository function. */
 
@@ -20,7 +21,8 @@ export async function listInstances(db: Kysely<Database>): Promise<InstanceRow[]
   return db.selectFrom(TABLES.instances).selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
-export async function updateInstance(db: Kysely<Database>, id: number, patch: InstanceUpdate): Promise<InstanceRow | undefined> {
+/** Writes columns other than status (statuses move through transition()). */
+export async function updateInstance(db: Kysely<Database>, id: number, patch: Omit<InstanceUpdate, 'status'>): Promise<InstanceRow | undefined> {
   return db.updateTable(TABLES.instances).set({ ...patch, updated_at: sql<Date>`now()` })
     .where('id', '=', id).returningAll().executeTakeFirst();
 }
@@ -51,4 +53,18 @@ export function isUniqueViolation(err: unknown, constraintPart?: string): boolea
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e?.code !== '23505') return false;
   return !constraintPart || `${e.constraint ?? ''} ${e.message ?? ''}`.includes(constraintPart);
+}
+
+/**
+ * Moves the row to `to` (with `patch`) only while it is in a status `to` may be entered from,
+ * or in one of `from` when given: a compare-and-set, so a decision taken on a stale read never
+ * lands. Returns the updated row, or undefined when the row had moved on (or is gone).
+ */
+export async function transition(
+  db: Kysely<Database>, id: number, to: InstanceStatus, patch: InstanceUpdate = {}, from?: readonly InstanceStatus[],
+): Promise<InstanceRow | undefined> {
+  const allowed = (from ?? sourcesOf(to)).filter((s) => canTransition(s, to));
+  if (!allowed.length) return undefined;
+  return db.updateTable(TABLES.instances).set({ ...patch, status: to, updated_at: sql<Date>`now()` })
+    .where('id', '=', id).where('status', 'in', allowed).returningAll().executeTakeFirst();
 }

@@ -1,6 +1,6 @@
-import { badRequest } from '../errors.js';
-import type { HostFacts } from './host-facts.js';
-import type { ResourceLimits } from './runtime/container-runtime.js';
+import { badRequest } from '../../errors.js';
+import type { HostFacts } from '../host/host-facts.js';
+import type { ResourceLimits } from '../runtime/container-runtime.js';
 import { CUSTOM_MAX, CUSTOM_MIN, SERIES, SKUS, findSku, type SkuSeries } from './skus.js';
 
 /** The resources an instance was granted (a preset SKU's row, or validated custom values). */

@@ -1,9 +1,9 @@
 import os from 'node:os';
-import { MODULE_ID } from '../constants.js';
-import { readManifest } from '../manifest.js';
+import { MODULE_ID } from '../../constants.js';
+import { readManifest } from '../../manifest.js';
 import type { HostProbe } from './host-probe.js';
-import { effectiveDefaultNofile, effectiveDefaultNproc, MIN_NOFILE } from './podman/pitfalls.js';
-import type { PodmanManager } from './podman-manager.js';
+import { effectiveDefaultNofile, effectiveDefaultNproc, MIN_NOFILE } from '../podman/pitfalls.js';
+import type { PodmanManager } from '../podman/podman-manager.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 export interface Check {

@@ -1,6 +1,6 @@
-import type { LimitsEnforced } from '../db/schema.js';
-import type { HostFacts } from './host-facts.js';
-import type { ResourceLimits, RuntimeInfo } from './runtime/container-runtime.js';
+import type { LimitsEnforced } from '../../db/schema.js';
+import type { HostFacts } from '../host/host-facts.js';
+import type { ResourceLimits, RuntimeInfo } from '../runtime/container-runtime.js';
 
 /**
  * What the kernel will actually enforce for these limits on this runtime, with the reason for

@@ -1,8 +1,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { Probe } from './adapters/types.js';
-import type { ContainerRuntime } from './runtime/container-runtime.js';
+import type { Probe } from '../adapters/types.js';
+import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
 export interface ProbeTarget {
   containerId: string;

@@ -1,0 +1,77 @@
+import type { InstanceRow } from '../../db/schema.js';
+import { ModuleError } from '../../errors.js';
+import type { EngineAdapter } from '../adapters/types.js';
+import type { BindMount, PortBinding } from '../runtime/container-runtime.js';
+import type { ContainerDriver } from './container-driver.js';
+import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
+import type { ProvisionJob } from './instance-driver.js';
+import * as repo from '../../db/repositories/instances.js';
+
+/**
+ * The container half of a create: VNet address, volumes and rendered files, the hardened
+ * container, start, the engine's own answer, first-start steps. Each stage writes its progress.
+ */
+export async function provisionContainer(driver: ContainerDriver, job: ProvisionJob): Promise<void> {
+  const { deps } = driver;
+  const { runtime, volumes } = deps;
+  const { adapter, sizing, tls } = job;
+  let row = job.row;
+  let network: { name: string; ipv4: string } | undefined;
+  if (row.vnet_name) {
+    const vnet = await deps.vnets.ensure(row.vnet_name);
+    const ipv4 = await allocateVnetIp(deps, row.id, row.vnet_name);
+    network = { name: vnet.name, ipv4 };
+    row = { ...row, vnet_subnet: vnet.subnet, vnet_ip: ipv4, host: ipv4 };
+    await job.progress(5, 'VNet address reserved', { vnet_subnet: vnet.subnet, host: ipv4 });
+  }
+  const input = adapterInput(row, job.password, sizing);
+  const plan = adapter.plan(input);
+  await job.progress(10, 'preparing volumes');
+  const paths = await volumes.prepare(row.container_name, plan.user);
+  if (tls) {
+    const hostTls = await volumes.writeTls(row.container_name, tls.cert, tls.key, plan.user);
+    await job.progress(15, 'TLS material written', { tls_cert_path: hostTls.certPath, tls_key_path: hostTls.keyPath });
+  }
+  const mounts: BindMount[] = [
+    { source: paths.data, target: plan.dataDir },
+    ...(plan.logsDir ? [{ source: paths.logs, target: plan.logsDir }] : []),
+    ...(tls ? [{ source: paths.tls, target: '/tls', readOnly: true }] : []),
+    ...(await volumes.prepareExtra(row.container_name, plan.extraVolumes ?? {}, plan.user)),
+    ...(await volumes.writeFiles(row.container_name, plan.files, plan.user)),
+  ];
+  await job.progress(30, 'creating container', { volume_path: paths.root });
+  const { spec, limits } = await deps.specs.build({
+    instanceId: row.id, containerName: row.container_name, engine: adapter, image: row.image, plan, sizing,
+    ports: portBindings(row, adapter), mounts, network,
+  });
+  const leftover = await driver.owned(row);
+  if (leftover) await runtime.removeContainer(leftover.id, { force: true });
+  const { id: containerId } = await runtime.createContainer(spec);
+  row = { ...row, container_id: containerId };
+  await job.progress(50, 'starting', { container_id: containerId, limits_enforced: JSON.stringify(limits) });
+  await runtime.startContainer(containerId);
+  await job.progress(70, 'waiting for the engine to answer');
+  await deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId));
+  await firstStart(deps, row, containerId, adapter, input);
+}
+
+async function allocateVnetIp(deps: ContainerDriver['deps'], id: number, vnetName: string): Promise<string> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const ip = await deps.vnets.allocateIp(vnetName);
+    try {
+      await repo.updateInstance(deps.db, id, { vnet_ip: ip });
+      return ip;
+    } catch (err) {
+      if (!repo.isUniqueViolation(err)) throw err;
+    } finally {
+      deps.vnets.releaseIp(vnetName, ip);
+    }
+  }
+  throw new ModuleError('VNET_EXHAUSTED', `No free IP on VNet ${vnetName}`);
+}
+
+function portBindings(row: InstanceRow, adapter: EngineAdapter): PortBinding[] {
+  if (row.port === null) return [];
+  return [{ containerPort: primaryPort(adapter), hostPort: row.port, hostIp: row.external_access ? '0.0.0.0' : '127.0.0.1' }];
+}
+
