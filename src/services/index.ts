@@ -12,6 +12,7 @@ import { DriverSet } from './drivers/instance-driver.js';
 import { HostProbe } from './host/host-probe.js';
 import { SystemReport } from './host/system-report.js';
 import { InstanceManager } from './instance-manager.js';
+import { defaultProber, type Prober } from './instances/probe-runner.js';
 import { ReadinessWaiter } from './instances/readiness.js';
 import { Reconciler } from './instances/reconciler.js';
 import { PortAllocator } from './network/port-allocator.js';
@@ -34,6 +35,8 @@ export interface Services {
   system: SystemReport;
   background: BackgroundTasks;
   runtime: ContainerRuntime;
+  /** Runs one readiness or health probe against an engine (fast tests script it). */
+  prober: Prober;
   credentials: CredentialManager;
   instances: InstanceManager;
   reconciler: Reconciler;
@@ -50,13 +53,14 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const hostProbe = overrides.hostProbe ?? new HostProbe();
   const podman = overrides.podman ?? new PodmanManager({ config, hostProbe, logDir: path.join(dataDir, 'logs') });
   const runtime = overrides.runtime ?? new PodmanRuntime(discoverSocket(config).path);
+  const prober = overrides.prober ?? defaultProber(runtime);
   const ownLabels = { [LABELS.installation]: installationId(dataDir) };
   const volumes = new VolumeService({ dataDir, ownership: hostProbe.rootless ? 'rootless' : 'rootful' });
   const credentials = overrides.credentials ?? new CredentialManager(db, () => loadModuleKey(dataDir, config.masterKey));
   const logger = ctx.logger.child({ service: 'instances' });
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
-    readiness: new ReadinessWaiter(runtime),
+    prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, usedIps: (name) => usedVnetIps(db, name) }),
   });
@@ -72,6 +76,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
     background: overrides.background ?? backgroundTasksFor(ctx),
     runtime,
+    prober,
     credentials,
     instances,
     reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' })),

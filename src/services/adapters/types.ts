@@ -60,6 +60,11 @@ export interface EnginePort {
   containerPort: number;
   /** The port a client connects to; the one published on the instance's host port. */
   primary?: boolean;
+  /**
+   * Also published on the host's loopback (its own host port, recorded on the row), for a probe,
+   * a first-start step or a stock client that needs it (e.g. ClickHouse's native 9000 beside HTTP).
+   */
+  publish?: boolean;
 }
 
 /** Resources granted by the SKU, used to size the engine (heap, buffer pool, maxmemory ...). */

@@ -6,7 +6,7 @@ import type { ModuleLogger } from '../../module-contract.js';
 import { getAdapter, resolveImage } from '../adapters/registry.js';
 import type { CredentialManager } from '../credential-manager.js';
 import type { InstanceVolumes, SpecBuilder, VnetSource } from '../instances/collaborators.js';
-import { runProbe } from '../instances/probe-runner.js';
+import type { Prober } from '../instances/probe-runner.js';
 import type { ReadinessWaiter } from '../instances/readiness.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { provisionContainer } from './container-provisioning.js';
@@ -22,6 +22,8 @@ export interface ContainerDriverDeps {
   specs: SpecBuilder;
   credentials: Pick<CredentialManager, 'read'>;
   readiness: ReadinessWaiter;
+  /** Runs one probe (health checks, reconciliation); the readiness waiter uses the same one. */
+  prober: Prober;
   /** Labels that mark this installation's containers (see LABELS.installation). */
   ownLabels: Record<string, string>;
   /** Per-engine image overrides (FLUX_DATABASES_IMAGE_<ENGINE>). */
@@ -114,7 +116,7 @@ export class ContainerDriver implements InstanceDriver {
     const info = await this.existing(row);
     const adapter = getAdapter(row.engine);
     const input = await this.input(row);
-    return runProbe(this.deps.runtime, adapter.readinessProbe(input), probeTarget(row, adapter, info.id));
+    return this.deps.prober(adapter.readinessProbe(input), probeTarget(row, adapter, info.id));
   }
 
   async observe(row: InstanceRow): Promise<Observation> {

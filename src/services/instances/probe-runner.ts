@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import type { Probe } from '../adapters/types.js';
+import type { ProbeOutcome } from '../drivers/instance-driver.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
 export interface ProbeTarget {
@@ -11,10 +12,16 @@ export interface ProbeTarget {
   portFor(containerPort: number): number;
 }
 
-export interface ProbeOutcome {
-  ok: boolean;
-  message: string;
-  elapsedMs: number;
+export type { ProbeOutcome };
+
+/**
+ * Runs one probe once against one target. The default is runProbe over the real runtime and
+ * network; fast tests replace it (test/fakes) to script what the engine answers.
+ */
+export type Prober = (probe: Probe, target: ProbeTarget, timeoutMs?: number) => Promise<ProbeOutcome>;
+
+export function defaultProber(runtime: ContainerRuntime): Prober {
+  return (probe, target, timeoutMs) => runProbe(runtime, probe, target, timeoutMs);
 }
 
 /** Runs one adapter probe once. Exec probes get secrets through exec env, never argv. */

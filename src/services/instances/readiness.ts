@@ -1,5 +1,5 @@
 import type { AdapterInput, EngineAdapter } from '../adapters/types.js';
-import { runProbe, type ProbeTarget } from './probe-runner.js';
+import { defaultProber, type Prober, type ProbeTarget } from './probe-runner.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
 const POLL_MS = 300;
@@ -15,7 +15,11 @@ const REQUIRED_SUCCESSES = 2;
  * so the module probes by itself).
  */
 export class ReadinessWaiter {
-  constructor(private readonly runtime: ContainerRuntime, private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))) {}
+  constructor(
+    private readonly runtime: ContainerRuntime,
+    private readonly prober: Prober = defaultProber(runtime),
+    private readonly sleep = (ms: number) => new Promise((r) => setTimeout(r, ms)),
+  ) {}
 
   async wait(containerId: string, adapter: EngineAdapter, input: AdapterInput, target: ProbeTarget): Promise<void> {
     const probe = adapter.readinessProbe(input);
@@ -28,7 +32,7 @@ export class ReadinessWaiter {
       if (!info.state.running) {
         throw new Error(`container exited while starting (exit code ${info.state.exitCode ?? 'unknown'}${info.state.oomKilled ? ', OOM-killed' : ''})`);
       }
-      const outcome = await runProbe(this.runtime, probe, target, Math.min(10_000, Math.max(1000, deadline - Date.now())));
+      const outcome = await this.prober(probe, target, Math.min(10_000, Math.max(1000, deadline - Date.now())));
       successes = outcome.ok ? successes + 1 : 0;
       if (successes >= REQUIRED_SUCCESSES) return;
       last = outcome.message;
