@@ -2,7 +2,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { MODULE_ID } from './constants.js';
 import type { ModuleContext } from './module-contract.js';
-import { backgroundTasksFor } from './services/scheduler/background-tasks.js';
+import { schedulerFor } from './services/scheduler/scheduler.js';
 import { HostProbe } from './services/host/host-probe.js';
 import { PodmanManager } from './services/podman/podman-manager.js';
 
@@ -77,7 +77,7 @@ function defaultPodman(ctx: ModuleContext): PodmanManager {
 
 /** after_module_disable: stops the module's background work; containers and data stay. */
 export async function onDisable(ctx: ModuleContext): Promise<{ success: true; message: string }> {
-  await backgroundTasksFor(ctx).stopAll();
+  await schedulerFor(ctx).stopAll();
   ctx.logger.info('databases module disabled');
   return { success: true, message: 'Module disabled. Containers and data remain intact.' };
 }

@@ -32,9 +32,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
 
 /** Reconcile rows with containers once at start (finishing creates a crash interrupted), then periodically. */
 function scheduleReconciliation(ctx: ModuleContext, services: Services): void {
-  const reconcile = async () => {
-    await services.reconciler.runIfIdle().catch((err) => ctx.logger.warn({ err: (err as Error).message }, 'reconciliation failed'));
-  };
-  void services.background.track(reconcile());
-  services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, reconcile);
+  services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, async () => {
+    await services.reconciler.runIfIdle();
+  }, { runAtStart: true });
 }

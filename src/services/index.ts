@@ -21,7 +21,7 @@ import { PodmanManager } from './podman/podman-manager.js';
 import type { ContainerRuntime } from './runtime/container-runtime.js';
 import { PodmanRuntime } from './runtime/podman-runtime.js';
 import { discoverSocket } from './runtime/socket-discovery.js';
-import { backgroundTasksFor, type BackgroundTasks } from './scheduler/background-tasks.js';
+import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
 import { VolumeService } from './volume-service.js';
 
@@ -33,7 +33,8 @@ export interface Services {
   hostProbe: HostProbe;
   podman: PodmanManager;
   system: SystemReport;
-  background: BackgroundTasks;
+  /** Named jobs on intervals and cron expressions; the disable hook stops them. */
+  background: Scheduler;
   runtime: ContainerRuntime;
   /** Runs one readiness or health probe against an engine (fast tests script it). */
   prober: Prober;
@@ -74,7 +75,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     hostProbe,
     podman,
     system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
-    background: overrides.background ?? backgroundTasksFor(ctx),
+    background: overrides.background ?? schedulerFor(ctx),
     runtime,
     prober,
     credentials,

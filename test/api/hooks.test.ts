@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onDisable, onEnable } from '../../src/hooks.js';
 import type { ModuleContext } from '../../src/module-contract.js';
-import { backgroundTasksFor } from '../../src/services/scheduler/background-tasks.js';
+import { schedulerFor } from '../../src/services/scheduler/scheduler.js';
 import { pingSocket } from '../../src/services/runtime/socket-discovery.js';
 import { tempDir, testConfig } from '../helpers/host.js';
 import { memoryLogger } from '../helpers/logger.js';
@@ -55,10 +55,12 @@ describe('onEnable / onDisable', () => {
 
   it('onDisable stops background work and leaves the rest', async () => {
     const ctx = context({});
-    const tasks = backgroundTasksFor(ctx);
+    const tasks = schedulerFor(ctx);
     let aborted = false;
-    tasks.abortController().signal.addEventListener('abort', () => { aborted = true; });
-    tasks.every('tick', 10, async () => undefined);
+    // A job that runs until it is aborted: the disable hook must abort it and wait for it.
+    tasks.every('tick', 60_000, (signal) => new Promise<void>((resolve) => {
+      signal.addEventListener('abort', () => { aborted = true; resolve(); });
+    }), { runAtStart: true });
     expect(await onDisable(ctx)).toEqual({ success: true, message: 'Module disabled. Containers and data remain intact.' });
     expect(aborted).toBe(true);
     expect(tasks.size).toBe(0);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildHost } from '../../host/build-host.js';
 import { DATA_SUBDIRS } from '../../src/hooks.js';
-import { backgroundTasksFor } from '../../src/services/scheduler/background-tasks.js';
+import { schedulerFor } from '../../src/services/scheduler/scheduler.js';
 import { bearer, tempDir, testConfig } from '../helpers/host.js';
 import { freePort } from '../helpers/postgres-server.js';
 import { MOUNT } from '../helpers/seed-routes.js';
@@ -37,7 +37,7 @@ describe('the stand-in host', () => {
       expect(ui.headers['content-type']).toMatch(/text\/html/);
       expect((await app.inject({ url: `${MOUNT}/status`, headers: bearer(tokens.admin) })).statusCode).toBe(200);
       // The disable hook (on close) stops what the module registered.
-      const tasks = backgroundTasksFor(app.flux.ctx);
+      const tasks = schedulerFor(app.flux.ctx);
       const before = tasks.size;
       tasks.every('test-probe', 60_000, async () => undefined);
       expect(tasks.size).toBe(before + 1);
