@@ -28,6 +28,8 @@ export interface HostInfo {
   enable: HookResult;
 }
 
+  /** The module's services (tests reach the reconciler or the runtime the routes use). */
+  services: Services;
 export type HostApp = FastifyInstance & { flux: HostInfo };
 
 const FRONTEND_DIST = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
@@ -59,7 +61,7 @@ export async function buildHost(config: Readonly<Config>, overrides: HostOverrid
     const services = createServices(ctx, overrides.services);
     const enable = await onEnable(ctx, services.podman);
     for (const w of enable.warnings) app.log.warn(w);
-    app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable } satisfies HostInfo);
+    app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable, services } satisfies HostInfo);
 
     await app.register(databasesPlugin, { prefix: manifest.backend.mount, ctx, services });
     if (existsSync(path.join(FRONTEND_DIST, 'index.html'))) await app.register(fastifyStatic, { root: FRONTEND_DIST });
