@@ -20,6 +20,7 @@ import { VnetService } from './network/vnet-service.js';
 import { PodmanManager } from './podman/podman-manager.js';
 import type { ContainerRuntime } from './runtime/container-runtime.js';
 import { PodmanRuntime } from './runtime/podman-runtime.js';
+import { withDeadlines } from './runtime/runtime-deadlines.js';
 import { discoverSocket } from './runtime/socket-discovery.js';
 import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
@@ -53,7 +54,9 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const { db, config, dataDir } = ctx;
   const hostProbe = overrides.hostProbe ?? new HostProbe();
   const podman = overrides.podman ?? new PodmanManager({ config, hostProbe, logDir: path.join(dataDir, 'logs') });
-  const runtime = overrides.runtime ?? new PodmanRuntime(discoverSocket(config).path);
+  // Every call gets a deadline, the fakes' too: a wedged Podman answers 503 and holds no lock.
+  const podmanTimeoutMs = config.podmanTimeoutS * 1000;
+  const runtime = withDeadlines(overrides.runtime ?? new PodmanRuntime(discoverSocket(config).path, { requestTimeoutMs: podmanTimeoutMs }), podmanTimeoutMs);
   const prober = overrides.prober ?? defaultProber(runtime);
   const ownLabels = { [LABELS.installation]: installationId(dataDir) };
   const volumes = new VolumeService({ dataDir, ownership: hostProbe.rootless ? 'rootless' : 'rootful' });

@@ -2,7 +2,7 @@ import * as repo from '../../db/repositories/instances.js';
 import type { InstanceRow } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
 import { actionAllowed } from './instance-state.js';
-import type { InstanceSupport } from './support.js';
+import { isPodmanDown, type InstanceSupport } from './support.js';
 
 export type Action = 'start' | 'stop' | 'restart';
 
@@ -41,6 +41,8 @@ export class InstanceActions {
         throw err;
       }
       await this.s.markFailed(row.id, err, await this.s.adminPassword(row.id).catch(() => undefined));
+      // Podman itself not answering is its own coded 503: the engine's fate is unknown, not failed.
+      if (isPodmanDown(err)) throw err;
       throw new ModuleError('ACTION_FAILED', `${action} failed: ${(err as Error).message.split('\n')[0]}`, { cause: err });
     }
     const patch = settled === 'running' ? { started_at: new Date(), error_message: null, progress: 100 } : {};

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Config } from '../../config.js';
 import * as repo from '../../db/repositories/instances.js';
 import type { Database, InstanceRow } from '../../db/schema.js';
-import { notFound } from '../../errors.js';
+import { ModuleError, notFound } from '../../errors.js';
 import type { ModuleLogger } from '../../module-contract.js';
 import { getAdapter } from '../adapters/registry.js';
 import type { CredentialManager } from '../credential-manager.js';
@@ -18,6 +18,11 @@ export interface InstanceManagerDeps {
   volumes: Pick<InstanceVolumes, 'exists'>;
   config: Config;
   logger: ModuleLogger;
+}
+
+/** Podman did not answer (wedged or gone): reading anything more from it would only wait again. */
+export function isPodmanDown(err: unknown): boolean {
+  return err instanceof ModuleError && (err.code === 'PODMAN_TIMEOUT' || err.code === 'PODMAN_UNAVAILABLE');
 }
 
 /** What the manager, the provisioner, the actions and the reconciler share. */
@@ -50,7 +55,7 @@ export class InstanceSupport {
     let reason = err instanceof Error ? err.message : String(err);
     const row = await repo.findInstance(this.deps.db, id);
     if (!row) return;
-    const tail = row.container_id ? await this.driverOf(row).logs(row, { tail: 20 }).catch(() => []) : [];
+    const tail = row.container_id && !isPodmanDown(err) ? await this.driverOf(row).logs(row, { tail: 20 }).catch(() => []) : [];
     if (tail.length) reason += `\n--- last log lines ---\n${tail.map((l) => l.text).join('\n')}`;
     if (password) reason = reason.split(password).join('********');
     this.deps.logger.warn({ instanceId: id, reason: reason.split('\n')[0] }, 'instance failed');

@@ -18,13 +18,14 @@ function collect(sink: PassThrough): () => string {
 }
 
 /** Host pid -> container pids of that process and its descendants, via libpod's top (pid,ppid,hpid). */
-async function containerPidsOf(docker: Docker, container: string, hostPid: number): Promise<number[]> {
+async function containerPidsOf(docker: Docker, container: string, hostPid: number, signal: Signal): Promise<number[]> {
   const top = await new Promise<{ Processes?: string[][] }>((resolve, reject) => {
     docker.modem.dial(
       {
         path: `/v4.0.0/libpod/containers/${encodeURIComponent(container)}/top?`,
         method: 'GET',
         options: { ps_args: 'pid,ppid,hpid' },
+        abortSignal: signal(),
         statusCodes: { 200: true, 404: 'no such container', 409: 'container not running', 500: 'server error' },
       },
       (err, data) => (err ? reject(err) : resolve(data as { Processes?: string[][] })),
@@ -46,32 +47,39 @@ async function containerPidsOf(docker: Docker, container: string, hostPid: numbe
  * pids, and a second exec (as the same user, so no CAP_KILL is needed) sends SIGKILL. The shell's
  * builtin kill is used because many images have no /bin/kill; the pids are arguments, not code.
  */
-async function killExec(docker: Docker, container: Docker.Container, exec: Docker.Exec, user?: string): Promise<void> {
-  const info = (await exec.inspect()) as Docker.ExecInspectInfo & { Pid?: number };
+async function killExec(docker: Docker, container: Docker.Container, exec: Docker.Exec, signal: Signal, user?: string): Promise<void> {
+  const info = (await exec.inspect({ abortSignal: signal() })) as Docker.ExecInspectInfo & { Pid?: number };
   if (!info.Running || !info.Pid) return;
-  const pids = await containerPidsOf(docker, container.id, info.Pid);
+  const pids = await containerPidsOf(docker, container.id, info.Pid, signal);
   if (pids.length === 0) return;
   const killer = await container.exec({
     Cmd: ['sh', '-c', 'kill -KILL "$@"', 'kill', ...pids.map(String)],
     AttachStdout: false,
     AttachStderr: false,
     ...(user ? { User: user } : {}),
+    abortSignal: signal(),
   });
-  await killer.start({ Detach: true });
+  await killer.start({ Detach: true, abortSignal: signal() });
 }
 
-async function waitForExit(exec: Docker.Exec): Promise<number> {
+async function waitForExit(exec: Docker.Exec, signal: Signal): Promise<number> {
   // Podman may still report Running for a few ms after the stream closed.
   for (let i = 0; i < 50; i++) {
-    const info = await exec.inspect();
+    const info = await exec.inspect({ abortSignal: signal() });
     if (!info.Running) return info.ExitCode ?? -1;
     await new Promise((r) => setTimeout(r, 20));
   }
   return -1;
 }
 
-/** Runs argv in the container, demultiplexing stdout/stderr; see ExecOptions for the knobs. */
-export async function runExec(docker: Docker, container: Docker.Container, argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+/** A fresh abort signal per request (the runtime's request timeout); none by default. */
+type Signal = () => AbortSignal | undefined;
+
+/**
+ * Runs argv in the container, demultiplexing stdout/stderr; see ExecOptions for the knobs. Each
+ * request around the exec is bounded by `signal`; the attached stream by the exec's own timeout.
+ */
+export async function runExec(docker: Docker, container: Docker.Container, argv: string[], options: ExecOptions = {}, signal: Signal = () => undefined): Promise<ExecResult> {
   if (argv.length === 0) throw new Error('exec needs a non-empty argv');
   const withStdin = options.stdin !== undefined;
   const exec = await container.exec({
@@ -83,6 +91,7 @@ export async function runExec(docker: Docker, container: Docker.Container, argv:
     Env: Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(options.user ? { User: options.user } : {}),
     ...(options.workingDir ? { WorkingDir: options.workingDir } : {}),
+    abortSignal: signal(),
   });
   const stream = (await exec.start({ hijack: true, stdin: withStdin })) as NodeJS.ReadWriteStream & { destroy(): void };
   const out = new PassThrough();
@@ -116,11 +125,13 @@ export async function runExec(docker: Docker, container: Docker.Container, argv:
     clearTimeout(timer);
   }
   if (timedOut) {
-    await killExec(docker, container, exec, options.user).catch(() => undefined);
+    await killExec(docker, container, exec, signal, options.user).catch(() => undefined);
     // Give the killed process a moment to close the stream, then drop the connection regardless.
     await Promise.race([ended.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
     stream.destroy();
   }
-  const exitCode = timedOut ? (await exec.inspect().then((i) => (i.Running ? -1 : i.ExitCode ?? -1)).catch(() => -1)) : await waitForExit(exec);
+  const exitCode = timedOut
+    ? await exec.inspect({ abortSignal: signal() }).then((i) => (i.Running ? -1 : i.ExitCode ?? -1)).catch(() => -1)
+    : await waitForExit(exec, signal);
   return { exitCode, stdout: stdout(), stderr: stderr(), timedOut };
 }

@@ -18,12 +18,14 @@ interface LibpodNetwork {
   options?: Record<string, string> | null;
 }
 
-export function dial<T>(docker: Docker, method: 'GET' | 'POST' | 'DELETE', path: string, query?: Record<string, unknown>, body?: object): Promise<T> {
+/** One libpod request; `signal` aborts it (the runtime's per-request timeout). */
+export function dial<T>(docker: Docker, method: 'GET' | 'POST' | 'DELETE', path: string, query?: Record<string, unknown>, body?: object, signal?: AbortSignal): Promise<T> {
   return new Promise((resolve, reject) => {
     docker.modem.dial(
       {
         path: `${LIBPOD}${path}${query ? '?' : ''}`,
         method,
+        ...(signal ? { abortSignal: signal } : {}),
         // docker-modem sends `options` as the query for GET/DELETE and as the JSON body for POST.
         options: method === 'POST' ? { _query: query ?? {}, _body: body ?? {} } : query ?? {},
         ...(method === 'POST' ? { allowEmpty: true } : {}),
@@ -39,7 +41,7 @@ export function toNetworkInfo(n: LibpodNetwork): NetworkInfo {
   return { name: n.name, id: n.id, subnet: v4?.subnet ?? null, gateway: v4?.gateway ?? null, labels: n.labels ?? {} };
 }
 
-export async function createNetwork(docker: Docker, spec: NetworkSpec): Promise<NetworkInfo> {
+export async function createNetwork(docker: Docker, spec: NetworkSpec, signal?: AbortSignal): Promise<NetworkInfo> {
   const created = await dial<LibpodNetwork>(docker, 'POST', '/networks/create', undefined, {
     name: spec.name,
     driver: 'bridge',
@@ -51,20 +53,20 @@ export async function createNetwork(docker: Docker, spec: NetworkSpec): Promise<
     // forwarding between isolated bridges; traffic from a non-isolated network (e.g. the default
     // `podman` one) into an isolated one is still forwarded (`isolate=strict` needs Podman 4.4+).
     options: { isolate: 'true' },
-  });
+  }, signal);
   return toNetworkInfo(created);
 }
 
-export async function inspectNetwork(docker: Docker, name: string): Promise<NetworkInfo> {
-  return toNetworkInfo(await dial<LibpodNetwork>(docker, 'GET', `/networks/${encodeURIComponent(name)}/json`));
+export async function inspectNetwork(docker: Docker, name: string, signal?: AbortSignal): Promise<NetworkInfo> {
+  return toNetworkInfo(await dial<LibpodNetwork>(docker, 'GET', `/networks/${encodeURIComponent(name)}/json`, undefined, undefined, signal));
 }
 
-export async function listNetworks(docker: Docker, labelFilters: string[]): Promise<NetworkInfo[]> {
+export async function listNetworks(docker: Docker, labelFilters: string[], signal?: AbortSignal): Promise<NetworkInfo[]> {
   const query = labelFilters.length ? { filters: JSON.stringify({ label: labelFilters }) } : {};
-  const rows = await dial<LibpodNetwork[] | null>(docker, 'GET', '/networks/json', query);
+  const rows = await dial<LibpodNetwork[] | null>(docker, 'GET', '/networks/json', query, undefined, signal);
   return (rows ?? []).map(toNetworkInfo);
 }
 
-export async function removeNetwork(docker: Docker, name: string): Promise<void> {
-  await dial<unknown>(docker, 'DELETE', `/networks/${encodeURIComponent(name)}`);
+export async function removeNetwork(docker: Docker, name: string, signal?: AbortSignal): Promise<void> {
+  await dial<unknown>(docker, 'DELETE', `/networks/${encodeURIComponent(name)}`, undefined, undefined, signal);
 }

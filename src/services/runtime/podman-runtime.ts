@@ -14,13 +14,13 @@ import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-
 import { isNotFound, runtimeError } from './runtime-errors.js';
 import { discoverSocket } from './socket-discovery.js';
 
-/** libpod endpoints need a versioned path; 4.0.0 is the oldest Podman 4 API and is served by 4.x. */
-const LIBPOD = '/v4.0.0/libpod';
 /** Podman 4.3 returns an empty precpu_stats with stream=false; a second sample this much later gives the delta. */
 const STATS_SAMPLE_GAP_MS = 500;
 
 interface LibpodInfo {
   host?: { security?: { rootless?: boolean }; cgroupVersion?: string; ociRuntime?: { name?: string } };
+/** Podman's own grace period before it kills, when a stop gives none. */
+const graceMs = (timeoutSeconds: number | undefined) => (timeoutSeconds ?? 10) * 1000;
   version?: { Version?: string; APIVersion?: string };
 }
 
@@ -34,8 +34,11 @@ export class PodmanRuntime implements ContainerRuntime {
    * @param options.guardLabels refuse to start/stop/restart/remove anything that does not carry
    *   LABELS.module=620600 (default true): the module never changes what it did not create.
    */
-  constructor(target: string | Docker, private readonly options: { guardLabels?: boolean } = {}) {
+  constructor(target: string | Docker, private readonly options: { guardLabels?: boolean; requestTimeoutMs?: number } = {}) {
     if (typeof target === 'string') {
+   * @param options.requestTimeoutMs abort an HTTP request Podman has not answered after this long
+   *   (PODMAN_TIMEOUT); stop, restart and logs get their grace period on top, an exec's stream
+   *   is bounded by its own timeout. Default 30 000.
       this.socketPath = target.replace(/^unix:\/\//, '');
       this.docker = new Docker({ socketPath: this.socketPath });
     } else {
@@ -57,6 +60,11 @@ export class PodmanRuntime implements ContainerRuntime {
   /** Throws 409 when the object exists but was not labelled by this module; a missing object passes. */
   private async guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
     if (this.options.guardLabels === false) return;
+  /** An abort signal for one request: the base timeout plus `extraMs`. */
+  private signal(extraMs = 0): AbortSignal {
+    return AbortSignal.timeout((this.options.requestTimeoutMs ?? 30_000) + extraMs);
+  }
+
     let found: Record<string, string> | null | undefined;
     try {
       found = await labels();
@@ -70,22 +78,12 @@ export class PodmanRuntime implements ContainerRuntime {
   }
 
   private guardContainer(idOrName: string): Promise<void> {
-    return this.guard('container', idOrName, async () => (await this.docker.getContainer(idOrName).inspect()).Config?.Labels ?? {});
-  }
-
-  /** GET/POST a libpod endpoint; dockerode has no method for these and is never patched. */
-  private libpod<T>(method: 'GET' | 'POST', path: string, query: Record<string, unknown> = {}): Promise<T> {
-    return new Promise((resolve, reject) => {
-      this.docker.modem.dial(
-        { path: `${LIBPOD}${path}?`, method, options: query, statusCodes: { 200: true, 404: 'not found', 500: 'server error' } },
-        (err, data) => (err ? reject(err) : resolve(data as T)),
-      );
-    });
+    return this.guard('container', idOrName, async () => (await this.docker.getContainer(idOrName).inspect({ abortSignal: this.signal() })).Config?.Labels ?? {});
   }
 
   async info(): Promise<RuntimeInfo> {
     try {
-      const i = await this.libpod<LibpodInfo>('GET', '/info');
+      const i = await networks.dial<LibpodInfo>(this.docker, 'GET', '/info', undefined, undefined, this.signal());
       return {
         socketPath: this.socketPath,
         version: i.version?.Version ?? 'unknown',
@@ -101,7 +99,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async createContainer(spec: ContainerSpec): Promise<{ id: string }> {
     try {
-      const c = await this.docker.createContainer(toCreateOptions(spec));
+      const c = await this.docker.createContainer({ ...toCreateOptions(spec), abortSignal: this.signal() });
       return { id: c.id };
     } catch (e) {
       throw runtimeError('create container', spec.name, e);
@@ -111,7 +109,7 @@ export class PodmanRuntime implements ContainerRuntime {
   async startContainer(idOrName: string): Promise<void> {
     await this.guardContainer(idOrName);
     try {
-      await this.docker.getContainer(idOrName).start();
+      await this.docker.getContainer(idOrName).start({ abortSignal: this.signal() });
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 304) return; // already running
       throw runtimeError('start container', idOrName, e);
@@ -121,7 +119,7 @@ export class PodmanRuntime implements ContainerRuntime {
   async stopContainer(idOrName: string, timeoutSeconds?: number): Promise<void> {
     await this.guardContainer(idOrName);
     try {
-      await this.docker.getContainer(idOrName).stop(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+      await this.docker.getContainer(idOrName).stop({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: this.signal(graceMs(timeoutSeconds)) });
     } catch (e) {
       if ((e as { statusCode?: number }).statusCode === 304) return; // already stopped
       throw runtimeError('stop container', idOrName, e);
@@ -131,7 +129,7 @@ export class PodmanRuntime implements ContainerRuntime {
   async restartContainer(idOrName: string, timeoutSeconds?: number): Promise<void> {
     await this.guardContainer(idOrName);
     try {
-      await this.docker.getContainer(idOrName).restart(timeoutSeconds === undefined ? {} : { t: timeoutSeconds });
+      await this.docker.getContainer(idOrName).restart({ ...(timeoutSeconds === undefined ? {} : { t: timeoutSeconds }), abortSignal: this.signal(graceMs(timeoutSeconds)) });
     } catch (e) {
       throw runtimeError('restart container', idOrName, e);
     }
@@ -140,7 +138,7 @@ export class PodmanRuntime implements ContainerRuntime {
   async removeContainer(idOrName: string, options: { force?: boolean } = {}): Promise<void> {
     await this.guardContainer(idOrName);
     try {
-      await this.docker.getContainer(idOrName).remove({ force: options.force ?? false, v: false });
+      await this.docker.getContainer(idOrName).remove({ force: options.force ?? false, v: false, abortSignal: this.signal() });
     } catch (e) {
       if (isNotFound(e)) return;
       throw runtimeError('remove container', idOrName, e);
@@ -149,7 +147,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async inspectContainer(idOrName: string): Promise<ContainerInfo | null> {
     try {
-      return toContainerInfo(await this.docker.getContainer(idOrName).inspect());
+      return toContainerInfo(await this.docker.getContainer(idOrName).inspect({ abortSignal: this.signal() }));
     } catch (e) {
       if (isNotFound(e)) return null;
       throw runtimeError('inspect container', idOrName, e);
@@ -158,7 +156,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async listContainers(labels: Record<string, string | true>): Promise<ContainerSummary[]> {
     try {
-      const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) } });
+      const rows = await this.docker.listContainers({ all: true, filters: { label: labelFilter(labels) }, abortSignal: this.signal() });
       return rows.map((r) => ({
         id: r.Id,
         name: (r.Names?.[0] ?? '').replace(/^\//, ''),
@@ -173,7 +171,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async exec(idOrName: string, argv: string[], options?: ExecOptions): Promise<ExecResult> {
     try {
-      return await runExec(this.docker, this.docker.getContainer(idOrName), argv, options);
+      return await runExec(this.docker, this.docker.getContainer(idOrName), argv, options, () => this.signal());
     } catch (e) {
       throw runtimeError(`exec ${argv[0] ?? ''} in`, idOrName, e);
     }
@@ -189,6 +187,7 @@ export class PodmanRuntime implements ContainerRuntime {
         ...(options.tail !== undefined ? { tail: options.tail } : {}),
         ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
       })) as unknown as Buffer;
+        abortSignal: this.signal(this.options.requestTimeoutMs ?? 30_000),
       return parseLogFrames(splitFrames(Buffer.isBuffer(body) ? body : Buffer.from(String(body))));
     } catch (e) {
       throw runtimeError('read logs of', idOrName, e);
@@ -198,10 +197,12 @@ export class PodmanRuntime implements ContainerRuntime {
   async stats(idOrName: string): Promise<ContainerStats> {
     try {
       const c = this.docker.getContainer(idOrName);
-      const first = (await c.stats({ stream: false })) as RawStatsSample;
+      // The typings lack abortSignal on stats; dockerode passes it to the request.
+      const sample = async () => (await c.stats({ stream: false, abortSignal: this.signal() } as { stream: false })) as RawStatsSample;
+      const first = await sample();
       if (hasPreviousCpu(first)) return toContainerStats(first);
       await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
-      const second = (await c.stats({ stream: false })) as RawStatsSample;
+      const second = await sample();
       return toContainerStats(second, first);
     } catch (e) {
       throw runtimeError('read stats of', idOrName, e);
@@ -214,8 +215,9 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async imageLabels(ref: string): Promise<Record<string, string> | null> {
     try {
-      const img = await this.docker.getImage(ref).inspect();
-      return img.Config?.Labels ?? {};
+      // Image#inspect passes no abort signal: libpod's image endpoint is dialled to bound it.
+      const img = await networks.dial<{ Labels?: Record<string, string> | null }>(this.docker, 'GET', `/images/${encodeURIComponent(ref)}/json`, undefined, undefined, this.signal());
+      return img.Labels ?? {};
     } catch (e) {
       if (isNotFound(e)) return null;
       throw runtimeError('inspect image', ref, e);
@@ -224,16 +226,16 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
     try {
-      return await networks.createNetwork(this.docker, spec);
+      return await networks.createNetwork(this.docker, spec, this.signal());
     } catch (e) {
       throw runtimeError('create network', spec.name, e);
     }
   }
 
   async removeNetwork(name: string): Promise<void> {
-    await this.guard('network', name, async () => (await networks.inspectNetwork(this.docker, name)).labels);
+    await this.guard('network', name, async () => (await networks.inspectNetwork(this.docker, name, this.signal())).labels);
     try {
-      await networks.removeNetwork(this.docker, name);
+      await networks.removeNetwork(this.docker, name, this.signal());
     } catch (e) {
       if (isNotFound(e)) return;
       throw runtimeError('remove network', name, e);
@@ -242,7 +244,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async listNetworks(labels: Record<string, string | true>): Promise<NetworkInfo[]> {
     try {
-      return await networks.listNetworks(this.docker, labelFilter(labels));
+      return await networks.listNetworks(this.docker, labelFilter(labels), this.signal());
     } catch (e) {
       throw runtimeError('list networks labelled', JSON.stringify(labels), e);
     }
@@ -250,7 +252,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async inspectNetwork(name: string): Promise<NetworkInfo | null> {
     try {
-      return await networks.inspectNetwork(this.docker, name);
+      return await networks.inspectNetwork(this.docker, name, this.signal());
     } catch (e) {
       if (isNotFound(e)) return null;
       throw runtimeError('inspect network', name, e);
@@ -259,7 +261,7 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async listVolumes(labels: Record<string, string | true>): Promise<{ name: string; labels: Record<string, string> }[]> {
     try {
-      const res = await this.docker.listVolumes({ filters: { label: labelFilter(labels) } });
+      const res = await this.docker.listVolumes({ filters: { label: labelFilter(labels) }, abortSignal: this.signal() });
       return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
     } catch (e) {
       throw runtimeError('list volumes labelled', JSON.stringify(labels), e);
@@ -267,9 +269,9 @@ export class PodmanRuntime implements ContainerRuntime {
   }
 
   async removeVolume(name: string): Promise<void> {
-    await this.guard('volume', name, async () => (await this.docker.getVolume(name).inspect()).Labels ?? {});
+    await this.guard('volume', name, async () => (await this.docker.getVolume(name).inspect({ abortSignal: this.signal() })).Labels ?? {});
     try {
-      await this.docker.getVolume(name).remove();
+      await this.docker.getVolume(name).remove({ abortSignal: this.signal() });
     } catch (e) {
       if (isNotFound(e)) return;
       throw runtimeError('remove volume', name, e);
