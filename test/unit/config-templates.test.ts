@@ -1,9 +1,11 @@
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getAdapter, listAdapters } from '../../src/services/adapters/registry.js';
 import type { AdapterInput, EngineAdapter, PlannedFile } from '../../src/services/adapters/types.js';
 import { configFilters, renderConfig, TEMPLATES_DIR } from '../../src/services/orchestration/config-renderer.js';
+import { checkSecretIni, iqlStrings, propertiesValues } from './secret-file-formats.js';
 
 /**
  * Every rendered config file, for a small and a large SKU, with and without TLS, must be
@@ -13,6 +15,8 @@ import { configFilters, renderConfig, TEMPLATES_DIR } from '../../src/services/o
  */
 
 const PASSWORD = `Pa'"s$(x);|&\`1 %@/:?#[]{}<>\\*!~=Zz\u00e9`;
+/** Neo4j's entrypoint splits neo4j/<password> on "/": its adapter refuses one. */
+const passwordFor = (a: EngineAdapter) => (a.engine === 'neo4j' ? PASSWORD.replace('/', '') : PASSWORD);
 const TLS = { certPath: '/run/flux/tls/server.crt', keyPath: '/run/flux/tls/server.key' };
 const SMALL = (a: EngineAdapter) => ({ memoryMb: Math.max(512, a.minMemoryMb), cpus: 0.5, storageGb: 10 });
 const LARGE = { memoryMb: 262144, cpus: 64, storageGb: 2048 };
@@ -20,7 +24,7 @@ const LARGE = { memoryMb: 262144, cpus: 64, storageGb: 2048 };
 function inputs(a: EngineAdapter): AdapterInput[] {
   const base = {
     containerName: 'flux-db-test-1', databaseName: 'app_db', username: a.fixedUsername ?? 'app_user',
-    password: PASSWORD, version: a.defaultVersion,
+    password: passwordFor(a), version: a.defaultVersion,
   };
   const out: AdapterInput[] = [];
   for (const sizing of [SMALL(a), LARGE]) {
@@ -172,7 +176,7 @@ function checkToml(text: string): void {
   for (const line of text.split('\n')) {
     const t = line.trim();
     if (!t || t.startsWith('#') || /^\[[a-z-]+\]$/.test(t)) continue;
-    const m = /^([a-z-]+) = (.+)$/.exec(t);
+    const m = /^([a-z_-]+) = (.+)$/.exec(t);
     if (!m) throw new Error(`bad line: ${t}`);
     const v = m[2]!;
     if (!(/^-?\d+$/.test(v) || v === 'true' || v === 'false' || (v.startsWith('"') && typeof JSON.parse(v) === 'string'))) {
@@ -193,7 +197,7 @@ function checkProperties(text: string): Map<string, string> {
   return out;
 }
 
-function checkFile(f: PlannedFile): void {
+function checkFile(f: PlannedFile, password = PASSWORD): void {
   const name = path.basename(f.target);
   if (name.endsWith('.xml')) checkXml(f.content);
   else if (name.endsWith('.yaml') || name.endsWith('.yml') || name === 'mongod.conf') checkYaml(f.content);
@@ -201,10 +205,17 @@ function checkFile(f: PlannedFile): void {
   else if (/^(redis|valkey|keydb)\.conf$/.test(name)) checkRedis(f.content);
   else if (name === 'influxdb.conf') checkToml(f.content);
   else if (name === 'neo4j.conf') checkProperties(f.content);
+  else if (name.endsWith('.ini') && f.kind === 'secret') checkSecretIni(f.content, password);
   else if (name.endsWith('.cnf') || name.endsWith('.ini')) checkIni(f.content);
+  else if (name === 'server.conf') expect(propertiesValues(f.content).get('pg.password')).toBe(password);
+  else if (name.endsWith('.iql')) expect(iqlStrings(f.content)).toEqual([password]);
+  else if (name.endsWith('.toml')) checkToml(f.content);
+  else if (name.endsWith('.sh')) expect(spawnSync('sh', ['-n'], { input: f.content }).status).toBe(0);
+  else if (name.endsWith('.js')) expect(f.content).toMatch(/^db\._createDatabase\("[a-z][a-z0-9_]*"\);\n$/);
+  else if (name === 'neo4j-auth') expect(f.content).toBe(`neo4j/${password}`);
   else if (name.endsWith('.cql') || name.endsWith('.sql')) expect(f.content.trim().endsWith(';')).toBe(true);
-  else if (name === 'cqlshrc') expect(f.content).toBe(`[authentication]\nusername = app_user\npassword = ${PASSWORD}\n`);
-  else if (f.kind === 'secret' && !f.content.includes('\n')) expect(f.content).toBe(PASSWORD);
+  else if (name === 'cqlshrc') expect(f.content).toBe(`[authentication]\nusername = app_user\npassword = ${password}\n`);
+  else if (f.kind === 'secret' && !f.content.includes('\n')) expect(f.content).toBe(password);
   else throw new Error(`no checker for ${f.target}`);
 }
 
@@ -220,7 +231,7 @@ describe('config templates', () => {
     it('renders valid files for small and large SKUs, every version, with and without TLS', () => {
       for (const i of inputs(a)) {
         for (const f of a.plan(i).files) {
-          expect(() => checkFile(f), `${f.target} (${i.version}, ${i.sizing.memoryMb} MB${i.tls ? ', tls' : ''})`).not.toThrow();
+          expect(() => checkFile(f, i.password), `${f.target} (${i.version}, ${i.sizing.memoryMb} MB${i.tls ? ', tls' : ''})`).not.toThrow();
           expect(f.content).not.toMatch(/undefined|NaN|\[object Object\]/);
         }
       }

@@ -1,10 +1,15 @@
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
+/** Run by the entrypoint's init phase with arangosh against its init server (an image contract). */
+const CREATE_DATABASE_JS = '/docker-entrypoint-initdb.d/10-flux-database.js';
+
 /**
  * ArangoDB from docker.io/library/arangodb (CONTRACTS §10). The only account the image sets up is
- * `root`, from ARANGO_ROOT_PASSWORD_FILE. cgroup limits are not detected, so memory and cores are
- * passed through the override env.
+ * `root`, from ARANGO_ROOT_PASSWORD_FILE. The database the connection string names is created by
+ * an init script on the first start (the entrypoint runs /docker-entrypoint-initdb.d/*.js and
+ * fails the start when one fails), and readiness asks for it, so an instance without it never
+ * runs. cgroup limits are not detected, so memory and cores are passed through the override env.
  */
 export class ArangodbAdapter extends BaseAdapter {
   readonly engine: EngineId = 'arangodb';
@@ -39,16 +44,20 @@ export class ArangodbAdapter extends BaseAdapter {
       // Runs as root with no user switch; data dirs are group 0 + 775 (§10): no capabilities.
       dataDir: '/var/lib/arangodb3',
       extraVolumes: { apps: '/var/lib/arangodb3-apps' },
-      files: [this.secret('root-password', input.password)],
+      files: [
+        this.secret('root-password', input.password),
+        // A checked identifier, as a JSON string literal.
+        { target: CREATE_DATABASE_JS, content: `db._createDatabase(${JSON.stringify(input.databaseName)});\n`, kind: 'config' },
+      ],
       pidsLimit: 2048,
       stopTimeoutSeconds: 60,
     };
   }
 
-  /** Host-side: /_api/version with root's credentials (401 without; the init server is on 8999). */
+  /** Host-side: the version through the instance's database with root's credentials (401 without, 404 without the database; the init server is on 8999). */
   protected probe(input: AdapterInput): Probe {
     return {
-      kind: 'http', containerPort: 8529, path: '/_api/version',
+      kind: 'http', containerPort: 8529, path: `/_db/${input.databaseName}/_api/version`,
       headers: { Authorization: this.basicAuth('root', input.password) },
       expectStatus: [200],
     };

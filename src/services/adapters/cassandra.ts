@@ -1,35 +1,20 @@
+import { AdapterInputError } from '../../errors.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, PlannedFile, Probe, SizingInput } from './types.js';
+import { bootstrapFiles, bootstrapSteps, cqlUsernameProblem } from './cql-bootstrap.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, EnginePort, ExecStep, Probe, SizingInput } from './types.js';
 
 const CONFIG_FILE = '/etc/cassandra-flux/cassandra.yaml';
-const BOOTSTRAP_FILE = '/run/secrets/bootstrap.cql';
-const CQLSHRC_FILE = '/run/secrets/cqlshrc';
-
-/**
- * Constant shell text (no value is spliced in): done when the instance user can already log in
- * (a repeat), else retry the bootstrap as the default superuser, which Cassandra only creates some
- * seconds after the CQL port opens.
- */
-const BOOTSTRAP_SCRIPT = [
-  'for i in $(seq 90); do',
-  `  cqlsh --cqlshrc ${CQLSHRC_FILE} -e 'SELECT release_version FROM system.local' 127.0.0.1 9042 >/dev/null 2>&1 && exit 0;`,
-  `  cqlsh -u cassandra -p cassandra -f ${BOOTSTRAP_FILE} 127.0.0.1 9042 && exit 0;`,
-  '  sleep 2;',
-  'done; exit 1',
-].join('\n');
-
-/** CQL string literal: quotes doubled. */
-export const cqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+/** Single node: it listens for internode traffic on loopback and is its own (only) seed. */
+export const NODE_ADDRESS = '127.0.0.1';
 
 /**
  * Apache Cassandra from docker.io/library/cassandra (CONTRACTS §14); ScyllaDB extends it.
  * The image has no auth (AllowAllAuthenticator) and no env for users. This adapter renders a
  * cassandra.yaml with PasswordAuthenticator, loaded through -Dcassandra.config (the entrypoint
  * rewrites the image's own yaml in place every start, so that one cannot be a read-only mount).
- * The engine then has only the default superuser cassandra/cassandra: postStartCommands runs a
- * CQL file (a secret) that creates the instance's superuser role and keyspace and locks
- * `cassandra` out. Until that step ran, the default credentials work.
+ * The engine then has only the default superuser cassandra/cassandra: the first-start steps of
+ * cql-bootstrap.ts replace it with the instance's role and fail unless that login is refused.
  */
 export class CassandraAdapter extends BaseAdapter {
   readonly engine: EngineId = 'cassandra';
@@ -39,7 +24,7 @@ export class CassandraAdapter extends BaseAdapter {
   readonly defaultImage: string = 'docker.io/library/cassandra';
   readonly defaultVersion: string = '5.0';
   readonly versions: readonly string[] = ['5.0', '4.1'];
-  readonly ports: readonly { name: string; containerPort: number; primary?: boolean }[] = [
+  readonly ports: readonly EnginePort[] = [
     { name: 'cql', containerPort: 9042, primary: true },
     { name: 'internode', containerPort: 7000 },
     { name: 'jmx', containerPort: 7199 },
@@ -65,7 +50,7 @@ export class CassandraAdapter extends BaseAdapter {
     const m = this.memoryShares(input.sizing);
     const yaml = renderConfig('cassandra', 'cassandra.yaml.njk', {
       containerName: input.containerName, memoryMb: input.sizing.memoryMb, port: 9042,
-      clusterName: 'flux',
+      clusterName: 'flux', listenAddress: NODE_ADDRESS, seeds: `${NODE_ADDRESS}:7000`,
       concurrentReads: clamp(16 * Math.ceil(input.sizing.cpus), 16, 128),
       concurrentWrites: clamp(8 * Math.ceil(input.sizing.cpus), 32, 256),
     });
@@ -80,26 +65,15 @@ export class CassandraAdapter extends BaseAdapter {
       user: '999:999',
       dataDir: '/var/lib/cassandra',
       logsDir: '/var/log/cassandra',
-      files: [{ target: CONFIG_FILE, content: yaml, kind: 'config' }, ...this.bootstrapFiles(input)],
+      files: [{ target: CONFIG_FILE, content: yaml, kind: 'config' }, ...bootstrapFiles(input)],
       nofile: 100000,
     };
   }
 
-  /** The CQL run once after start, and a cqlshrc (RawConfigParser: no interpolation) to log in as the user. */
-  protected bootstrapFiles(input: AdapterInput): PlannedFile[] {
-    const rc = `[authentication]\nusername = ${input.username}\npassword = ${input.password}\n`;
-    return [this.bootstrapCql(input), { target: CQLSHRC_FILE, content: rc, kind: 'secret' }];
-  }
-
-  private bootstrapCql(input: AdapterInput): PlannedFile {
-    const user = input.username; // checked identifier
-    const cql = [
-      `CREATE ROLE IF NOT EXISTS ${user} WITH PASSWORD = ${cqlString(input.password)} AND SUPERUSER = true AND LOGIN = true;`,
-      `CREATE KEYSPACE IF NOT EXISTS ${input.databaseName} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};`,
-      ...(user === 'cassandra' ? [] : ["ALTER ROLE cassandra WITH SUPERUSER = false AND LOGIN = false;"]),
-      '',
-    ].join('\n');
-    return { target: BOOTSTRAP_FILE, content: cql, kind: 'secret' };
+  protected override checkInput(input: AdapterInput): void {
+    super.checkInput(input);
+    const problem = cqlUsernameProblem(input.username);
+    if (problem) throw new AdapterInputError(`${this.displayName}: ${problem}`);
   }
 
   /** The CQL port answers once the node is up. cqlsh is not used: it would need a password in argv or a file. */
@@ -107,9 +81,9 @@ export class CassandraAdapter extends BaseAdapter {
     return { kind: 'tcp', containerPort: 9042 };
   }
 
-  /** Logs in with the well-known default superuser (not a secret); a no-op once the user exists. */
+  /** Replace the default superuser, then prove it is locked out (cql-bootstrap.ts). */
   protected override firstStart(_input: AdapterInput): ExecStep[] {
-    return [{ kind: 'exec', argv: ['sh', '-c', BOOTSTRAP_SCRIPT] }];
+    return bootstrapSteps();
   }
 
   connectionUri(d: ConnectionDetails): string {

@@ -1,11 +1,27 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
-import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
+import { BaseAdapter, traits, jvmHeapMb, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+
+const CONFIG_DIR = '/usr/share/elasticsearch/config';
+/** TLS files must sit under the config directory, or the node refuses to start. */
+export const CERTS_DIR = `${CONFIG_DIR}/certs`;
+
+/**
+ * Run through the image's own entrypoint (tini stays PID 1): it executes a CMD other than
+ * `eswrapper` as is when not root, so this copies the instance's TLS files ($1 cert, $2 key)
+ * into the certs tmpfs and hands over to the entrypoint's normal start. Constant text.
+ */
+const COPY_TLS_SCRIPT = [
+  `cp -- "$1" ${CERTS_DIR}/http.crt && cp -- "$2" ${CERTS_DIR}/http.key && chmod 0600 ${CERTS_DIR}/http.key`,
+  'exec /usr/local/bin/docker-entrypoint.sh eswrapper',
+].join(' && ');
 
 /**
  * Elasticsearch from docker.elastic.co (CONTRACTS §19), single node with security on: user
- * `elastic`, password from ELASTIC_PASSWORD (the entrypoint puts it in the keystore). HTTPS only
- * when the instance has TLS material; transport TLS is not needed for single-node discovery.
+ * `elastic`, password from ELASTIC_PASSWORD_FILE (the entrypoint reads it and puts it in the
+ * keystore). HTTPS only when the instance has TLS material, copied to config/certs at each start
+ * (a tmpfs: the key never lands in the container layer); transport TLS is not needed for
+ * single-node discovery.
  */
 export class ElasticsearchAdapter extends BaseAdapter {
   readonly engine: EngineId = 'elasticsearch';
@@ -44,15 +60,20 @@ export class ElasticsearchAdapter extends BaseAdapter {
     const heap = this.memoryShares(input.sizing).heap;
     const yml = renderConfig('elasticsearch', 'elasticsearch.yml.njk', {
       containerName: input.containerName, memoryMb: input.sizing.memoryMb, port: 9200, clusterName: 'flux',
-      tls: input.tls ?? null,
+      tls: input.tls ? { certPath: 'certs/http.crt', keyPath: 'certs/http.key' } : null,
     });
     return {
-      env: { ELASTIC_PASSWORD: input.password, ES_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m` },
+      env: { ELASTIC_PASSWORD_FILE: '/run/secrets/elastic-password', ES_JAVA_OPTS: `-Xms${heap}m -Xmx${heap}m` },
+      ...(input.tls ? { cmd: ['/bin/bash', '-c', COPY_TLS_SCRIPT, 'es-tls', input.tls.certPath, input.tls.keyPath] } : {}),
       // The image runs as 1000:0 with no privilege change: no capabilities.
       user: '1000:0',
       dataDir: '/usr/share/elasticsearch/data',
       logsDir: '/usr/share/elasticsearch/logs',
-      files: [{ target: '/usr/share/elasticsearch/config/elasticsearch.yml', content: yml, kind: 'config' }],
+      files: [
+        { target: `${CONFIG_DIR}/elasticsearch.yml`, content: yml, kind: 'config' },
+        this.secret('elastic-password', input.password),
+      ],
+      ...(input.tls ? { tmpfs: { [CERTS_DIR]: userTmpfsOpts(1) } } : {}),
     };
   }
 

@@ -5,6 +5,21 @@ import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, 
 
 const is1x = (version: string): boolean => version.startsWith('1.');
 
+/** InfluxQL string literal: backslash and quote escaped with a backslash. */
+const iqlString = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+const ADMIN_IQL_1X = '/run/secrets/influxdb-admin.iql';
+/**
+ * Sourced by the 1.x init script after it created the admin (with a random password, as
+ * INFLUXDB_ADMIN_PASSWORD is unset: the 1.x image reads it from env only): sets the instance
+ * password from a secret import file, signed in with the random one. Constant text.
+ */
+const SET_PASSWORD_SH_1X = [
+  '# Replaces the random admin password of the init step with the instance password (a secret file).',
+  `influx -host 127.0.0.1 -port 8086 -username "$INFLUXDB_ADMIN_USER" -password "$INFLUXDB_ADMIN_PASSWORD" -import -path=${ADMIN_IQL_1X}`,
+  '',
+].join('\n');
+
 /**
  * InfluxDB from docker.io/library/influxdb (CONTRACTS §16). Two contracts, chosen by version:
  * - 2.x: auto-setup (DOCKER_INFLUXDB_INIT_*) with org `flux`, bucket = database; the admin token is
@@ -77,15 +92,21 @@ export class InfluxdbAdapter extends BaseAdapter {
         INFLUXDB_DB: input.databaseName,
         INFLUXDB_HTTP_AUTH_ENABLED: 'true',
         INFLUXDB_ADMIN_USER: input.username,
-        // The 1.x init script has no _FILE variant.
-        INFLUXDB_ADMIN_PASSWORD: input.password,
+        // No INFLUXDB_ADMIN_PASSWORD (env only in 1.x): see SET_PASSWORD_SH_1X.
       },
       // Explicit, so the entrypoint's setup server reads the same file.
       cmd: ['influxd', '-config', '/etc/influxdb/influxdb.conf'],
       // The 1.x image runs as influxdb (1500) itself: no capabilities.
       user: '1500:1500',
       dataDir: '/var/lib/influxdb',
-      files: [{ target: '/etc/influxdb/influxdb.conf', content: conf, kind: 'config' }],
+      files: [
+        { target: '/etc/influxdb/influxdb.conf', content: conf, kind: 'config' },
+        { target: '/docker-entrypoint-initdb.d/10-flux-admin-password.sh', content: SET_PASSWORD_SH_1X, kind: 'config' },
+        {
+          target: ADMIN_IQL_1X, kind: 'secret',
+          content: `# DDL\nSET PASSWORD FOR "${input.username}" = ${iqlString(input.password)}\n`,
+        },
+      ],
     };
   }
 

@@ -2,9 +2,10 @@ import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
- * JanusGraph from docker.io/janusgraph/janusgraph (CONTRACTS §23) with its default embedded
- * BerkeleyDB + Lucene backend. Gremlin Server has no authentication unless configured with a
- * credentials graph, which this adapter does not do: say so instead of pretending.
+ * JanusGraph from docker.io/janusgraph/janusgraph (CONTRACTS §23 and its correction) with its
+ * default embedded BerkeleyDB + Lucene backend. Gremlin Server has no authentication unless
+ * configured with a credentials graph, which this adapter does not do: say so instead of
+ * pretending, and the create checks refuse external access and VNets for it.
  */
 export class JanusgraphAdapter extends BaseAdapter {
   readonly engine: EngineId = 'janusgraph';
@@ -17,7 +18,7 @@ export class JanusgraphAdapter extends BaseAdapter {
   readonly ports = [{ name: 'gremlin', containerPort: 8182, primary: true }];
   override readonly traits = traits({ hasAuthentication: false });
   override readonly unsupported = {
-    authentication: 'Gremlin Server auth (SASL + credentials graph) is configuration-only and unverified; the server is open: publish it on 127.0.0.1 only',
+    authentication: 'Gremlin Server auth (SASL + credentials graph) is configuration-only and unverified; the server is open, so it is published on 127.0.0.1 only and never joins a VNet',
     databases: 'one graph per instance',
     users: 'no users without Gremlin Server authentication',
     backup: 'BerkeleyDB needs the server stopped to copy; not wired',
@@ -37,8 +38,10 @@ export class JanusgraphAdapter extends BaseAdapter {
     return {
       env: {
         JANUS_PROPS_TEMPLATE: 'berkeleyje-lucene',
-        // Honoured by any JVM; the image's own heap variable is unverified.
-        JAVA_TOOL_OPTIONS: `-Xms${heap}m -Xmx${heap}m`,
+        // janusgraph-server.sh puts conf/jvm-11.options (-Xms4096m -Xmx4096m -XX:+AlwaysPreTouch) on
+        // the command line, which beats JAVA_TOOL_OPTIONS; JAVA_OPTIONS comes after it, so it wins.
+        // No pre-touch: it would commit the whole heap at start.
+        JAVA_OPTIONS: `-Xms${heap}m -Xmx${heap}m -XX:-AlwaysPreTouch`,
         // HTTP as well as WebSocket, so the probe and REST clients work.
         'gremlinserver.channelizer': 'org.apache.tinkerpop.gremlin.server.channel.WsAndHttpChannelizer',
       },

@@ -2,7 +2,11 @@ import { AdapterInputError } from '../../errors.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
-/** Meilisearch from docker.io/getmeili/meilisearch (CONTRACTS §20): the password is the master key. */
+/**
+ * Meilisearch from docker.io/getmeili/meilisearch (CONTRACTS §20): the password is the master key,
+ * given in a TOML configuration file (a secret; MEILI_CONFIG_FILE_PATH names it) instead of
+ * MEILI_MASTER_KEY, so it stays out of env. Env still carries the rest (env beats the file).
+ */
 export class MeilisearchAdapter extends BaseAdapter {
   readonly engine: EngineId = 'meilisearch';
   readonly displayName = 'Meilisearch';
@@ -34,7 +38,7 @@ export class MeilisearchAdapter extends BaseAdapter {
   protected containerPlan(input: AdapterInput): PlanParts {
     return {
       env: {
-        MEILI_MASTER_KEY: input.password,
+        MEILI_CONFIG_FILE_PATH: '/run/secrets/meilisearch.toml',
         MEILI_ENV: 'production',
         MEILI_NO_ANALYTICS: 'true',
         MEILI_DB_PATH: '/meili_data/data.ms',
@@ -43,6 +47,8 @@ export class MeilisearchAdapter extends BaseAdapter {
       },
       // Runs as root with no user switch: no capabilities.
       dataDir: '/meili_data',
+      // A TOML basic string: JSON's escaping is valid there (control characters are refused).
+      files: [this.secret('meilisearch.toml', `master_key = ${JSON.stringify(input.password)}\n`)],
       pidsLimit: 2048,
     };
   }

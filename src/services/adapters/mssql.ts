@@ -3,10 +3,13 @@ import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 const SQLCMD = '/opt/mssql-tools18/bin/sqlcmd';
+/** sqlservr exits at start with less memory than about 2000 MB (CONTRACTS corrections). */
+const MIN_SQLSERVR_MB = 2048;
 
 /**
  * SQL Server on Linux from mcr.microsoft.com/mssql/server (CONTRACTS §5). The login is always
- * `sa`; the image takes the password only as env (no _FILE variant). The 2022 image cannot create
+ * `sa`; the image takes the password only as env (no _FILE variant, so podman inspect shows it:
+ * declared in `unsupported`). The 2022 image cannot create
  * a database from env, so postStartCommands creates it.
  */
 export class MssqlAdapter extends BaseAdapter {
@@ -21,10 +24,11 @@ export class MssqlAdapter extends BaseAdapter {
   readonly ports = [{ name: 'tds', containerPort: 1433, primary: true }];
   override readonly unsupported = {
     tls: 'the server encrypts with its own self-signed certificate; custom certificates need mssql-conf (not wired)',
-    secretFiles: 'MSSQL_SA_PASSWORD is env only: the password is visible to podman inspect',
+    passwordInEnv: 'MSSQL_SA_PASSWORD is the only way the image takes the sa password (no _FILE variant): podman inspect shows it',
     arm64: 'the image is amd64 only',
   };
-  override readonly minMemoryMb = 2048;
+  // sqlservr refuses to start below 2000 MB; MSSQL_MEMORY_LIMIT_MB stays at 2048 or more with 512 MB left beside it.
+  override readonly minMemoryMb = 2560;
   override readonly minCpus = 1;
   override readonly startupTimeoutMs = 180_000;
   override readonly fixedUsername = 'sa';
@@ -32,8 +36,8 @@ export class MssqlAdapter extends BaseAdapter {
   protected override readonly logFormat = 'mssql' as const;
 
   override memoryShares(s: SizingInput): Record<string, number> {
-    // Below the container limit, as the contract advises: 80 %, leaving at least 512 MB.
-    return { memoryLimit: Math.min(Math.floor(s.memoryMb * 0.8), s.memoryMb - 512) };
+    // Below the container limit, as the contract advises: 80 %, leaving at least 512 MB; never under sqlservr's 2048.
+    return { memoryLimit: Math.max(MIN_SQLSERVR_MB, Math.min(Math.floor(s.memoryMb * 0.8), s.memoryMb - 512)) };
   }
 
   protected override checkInput(input: AdapterInput): void {
@@ -52,8 +56,10 @@ export class MssqlAdapter extends BaseAdapter {
         MSSQL_PID: 'Developer',
         MSSQL_MEMORY_LIMIT_MB: String(this.memoryShares(input.sizing).memoryLimit),
       },
-      // The image runs as mssql (10001) without any privilege change: no capabilities.
+      // The image runs as mssql (10001) without a user switch, but sqlservr carries the file
+      // capability cap_net_bind_service: the kernel refuses to exec it unless that cap is in the bounding set.
       user: '10001:0',
+      capAdd: ['NET_BIND_SERVICE'],
       dataDir: '/var/opt/mssql',
       pidsLimit: 2048,
     };

@@ -4,8 +4,10 @@ import { BaseAdapter, jvmHeapMb, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
- * Neo4j Community from docker.io/library/neo4j (CONTRACTS §22). The admin must be `neo4j`
- * (NEO4J_AUTH=neo4j/<password>); Community has one database, `neo4j`.
+ * Neo4j Community from docker.io/library/neo4j (CONTRACTS §22). The admin must be `neo4j`; its
+ * initial password comes from NEO4J_AUTH_PATH, a secret file holding `neo4j/<password>` (the
+ * entrypoint reads it instead of NEO4J_AUTH, so the password stays out of env). Community has one
+ * database, `neo4j`.
  */
 export class Neo4jAdapter extends BaseAdapter {
   readonly engine: EngineId = 'neo4j';
@@ -24,7 +26,6 @@ export class Neo4jAdapter extends BaseAdapter {
     backup: 'Community dumps offline only (stop, neo4j-admin database dump): not wired',
     tls: 'certificate layout for bolt/https is unverified; not wired',
     readOnlyRootfs: 'the entrypoint appends to conf/neo4j.conf and chmods $NEO4J_HOME',
-    secretFiles: 'NEO4J_AUTH is env (NEO4J_AUTH_FILE spelling unverified)',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 120_000;
@@ -41,6 +42,8 @@ export class Neo4jAdapter extends BaseAdapter {
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
     if (input.password.length < 8 || input.password === 'neo4j') throw new AdapterInputError('Neo4j needs a password of at least 8 characters, not "neo4j"');
+    // The entrypoint splits neo4j/<password> on "/" (^([^/]+)/([^/]+)/?(true)?$).
+    if (input.password.includes('/')) throw new AdapterInputError('Neo4j passwords cannot contain "/" (the image reads neo4j/<password>)');
   }
 
   protected containerPlan(input: AdapterInput): PlanParts {
@@ -50,12 +53,12 @@ export class Neo4jAdapter extends BaseAdapter {
       heapMb: m.heap!, pageCacheMb: m.pageCache!,
     });
     return {
-      env: { NEO4J_AUTH: `neo4j/${input.password}` },
+      env: { NEO4J_AUTH_PATH: '/run/secrets/neo4j-auth' },
       // --user on pre-owned mounts skips the chown/su-exec branch: no capabilities.
       user: '7474:7474',
       dataDir: '/data',
       logsDir: '/logs',
-      files: [{ target: '/conf/neo4j.conf', content: conf, kind: 'config' }],
+      files: [{ target: '/conf/neo4j.conf', content: conf, kind: 'config' }, this.secret('neo4j-auth', `neo4j/${input.password}`)],
     };
   }
 

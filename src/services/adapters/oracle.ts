@@ -17,7 +17,9 @@ export class OracleAdapter extends BaseAdapter {
   readonly category: EngineCategory = 'relational';
   readonly defaultImage = 'docker.io/gvenzl/oracle-free';
   readonly defaultVersion = '23-slim';
-  readonly versions: readonly string[] = ['23-slim', '23-slim-faststart', '23', '23-faststart'];
+  // No *-faststart tags: they ship a pre-extracted database in /opt/oracle/oradata, which the
+  // instance's empty data volume hides, so they would start without one.
+  readonly versions: readonly string[] = ['23-slim', '23'];
   readonly ports = [{ name: 'listener', containerPort: 1521, primary: true }];
   override readonly unsupported = {
     tls: 'TCPS needs a wallet and listener changes; the image has no switch for it',
@@ -54,7 +56,9 @@ export class OracleAdapter extends BaseAdapter {
         APP_USER_PASSWORD_FILE: '/run/secrets/app-user-password',
       },
       // Non-root image (oracle, 54321 per Oracle's convention: unverified for gvenzl): no capabilities.
-      user: '54321:54321',
+      // The uid only: with uid:gid Podman adds no supplementary groups, so oracle would lose dba
+      // and `sqlplus / as sysdba` (the image's setup and healthcheck) would fail.
+      user: '54321',
       dataDir: '/opt/oracle/oradata',
       files: [this.secret('oracle-password', input.password), this.secret('app-user-password', input.password)],
       shmSizeMb: 1024,

@@ -1,10 +1,12 @@
 import { clamp, type PlanParts } from './base.js';
 import { CassandraAdapter } from './cassandra.js';
+import { bootstrapFiles } from './cql-bootstrap.js';
 import type { AdapterInput, EngineId, SizingInput } from './types.js';
 
 /**
- * ScyllaDB from docker.io/scylladb/scylla (CONTRACTS §15): Cassandra's CQL bootstrap, but sized
- * and configured through the image's own flags (--smp, --memory, --authenticator ...).
+ * ScyllaDB from docker.io/scylladb/scylla (CONTRACTS §15): Cassandra's CQL bootstrap (and its
+ * verified lock-out of cassandra), but sized and configured through the flags the image's
+ * entrypoint (commandlineparser.py) takes: --smp, --memory, --authenticator, --rpc-address ...
  */
 export class ScylladbAdapter extends CassandraAdapter {
   override readonly engine: EngineId = 'scylladb';
@@ -40,11 +42,16 @@ export class ScylladbAdapter extends CassandraAdapter {
       cmd: [
         '--smp', String(smp), '--memory', `${this.memoryShares(input.sizing).memory}M`, '--overprovisioned', '1',
         '--developer-mode', '1', '--authenticator', 'PasswordAuthenticator', '--authorizer', 'CassandraAuthorizer',
+        // The entrypoint defaults the client address to the container IP, where the bootstrap's
+        // cqlsh (127.0.0.1) cannot reach it; the wildcard needs a broadcast address beside it.
+        '--rpc-address', '0.0.0.0', '--broadcast-rpc-address', '127.0.0.1',
       ],
-      // Root entrypoint -> supervisord -> sudo to scylla: needs the user switch capabilities.
+      // Root entrypoint (python setup scripts, then supervisord; current builds run scylla itself as
+      // root): it writes /etc/scylla.d and chowns; which capability each step needs is unverified,
+      // so the step-down set stays.
       capAdd: ['SETUID', 'SETGID', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER'],
       dataDir: '/var/lib/scylla',
-      files: this.bootstrapFiles(input),
+      files: bootstrapFiles(input),
       nofile: 200000,
       pidsLimit: 4096,
     };

@@ -1,7 +1,14 @@
+import { AdapterInputError } from '../../errors.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe } from './types.js';
 
-/** Typesense from docker.io/typesense/typesense (CONTRACTS §21): the password is the bootstrap admin API key. */
+const CONFIG_FILE = '/run/secrets/typesense-server.ini';
+
+/**
+ * Typesense from docker.io/typesense/typesense (CONTRACTS §21): the password is the bootstrap
+ * admin API key. typesense-server reads env, then the --config ini, then its arguments, so the key
+ * goes in the ini (a secret) and never into env or argv.
+ */
 export class TypesenseAdapter extends BaseAdapter {
   readonly engine: EngineId = 'typesense';
   readonly displayName = 'Typesense';
@@ -20,10 +27,20 @@ export class TypesenseAdapter extends BaseAdapter {
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 60_000;
 
+  protected override checkInput(input: AdapterInput): void {
+    super.checkInput(input);
+    // inih trims values and cuts them at an inline comment (";" after a blank).
+    if (/^\s|\s$|\s;/.test(input.password)) {
+      throw new AdapterInputError('Typesense keeps the API key in an ini file: no leading or trailing blanks, no blank before ";"');
+    }
+  }
+
   protected containerPlan(input: AdapterInput): PlanParts {
     return {
-      // Both are required; env keeps the key out of argv.
-      env: { TYPESENSE_API_KEY: input.password, TYPESENSE_DATA_DIR: '/data', TYPESENSE_ENABLE_CORS: 'false' },
+      // The image's entrypoint is typesense-server itself.
+      cmd: [`--config=${CONFIG_FILE}`],
+      env: { TYPESENSE_DATA_DIR: '/data', TYPESENSE_ENABLE_CORS: 'false' },
+      files: [this.secret('typesense-server.ini', `[server]\napi-key = ${input.password}\n`)],
       // Runs as root (unverified) with no user switch: no capabilities.
       dataDir: '/data',
       pidsLimit: 2048,

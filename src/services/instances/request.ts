@@ -87,6 +87,10 @@ export function checkCreateRequest(req: CreateInstanceRequest, adapter: EngineAd
   if (req.external_access && !adapter.capabilities.hasAuthentication) {
     throw badRequest(`${adapter.displayName} runs without authentication here; it cannot be exposed beyond 127.0.0.1`);
   }
+  // Every container on a VNet reaches its members' ports directly: an open server must not join one.
+  if (vnetName !== null && !adapter.capabilities.hasAuthentication) {
+    throw badRequest(`${adapter.displayName} runs without authentication here; it cannot join a VNet (vnet_name)`);
+  }
   return { name, version, databaseName, vnetName, sizing, tls: checkTls(req, adapter) };
 }
 
