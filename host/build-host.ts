@@ -26,10 +26,10 @@ export interface HostInfo {
   /** File holding generated tokens, or null when both came from the environment. */
   tokensFile: string | null;
   enable: HookResult;
-}
-
   /** The module's services (tests reach the reconciler or the runtime the routes use). */
   services: Services;
+}
+
 export type HostApp = FastifyInstance & { flux: HostInfo };
 
 const FRONTEND_DIST = fileURLToPath(new URL('../frontend/dist/', import.meta.url));

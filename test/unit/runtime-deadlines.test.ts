@@ -7,7 +7,7 @@ import { PodmanRuntime } from '../../src/services/runtime/podman-runtime.js';
 import { withDeadlines } from '../../src/services/runtime/runtime-deadlines.js';
 import { FakeRuntime } from '../fakes/fake-runtime.js';
 
-async function elapsed<T>(work: Promise<T>): Promise<{ ms: number; error: unknown }> {
+async function elapsed(work: Promise<unknown>): Promise<{ ms: number; error: unknown }> {
   const started = performance.now();
   const error = await work.then(() => null, (e: unknown) => e);
   return { ms: performance.now() - started, error };
@@ -70,7 +70,7 @@ describe('PodmanRuntime against a socket that accepts and never answers', () => 
     ['imageLabels', (rt: PodmanRuntime) => rt.imageLabels('docker.io/library/postgres:15')],
     ['exec (its create request)', (rt: PodmanRuntime) => rt.exec('db-x', ['true'])],
     ['startContainer (its label guard)', (rt: PodmanRuntime) => rt.startContainer('db-x')],
-  ])('%s fails with PODMAN_TIMEOUT and closes its connection', async (_name, call) => {
+  ] as [string, (rt: PodmanRuntime) => Promise<unknown>][])('%s fails with PODMAN_TIMEOUT and closes its connection', async (_name, call) => {
     const rt = new PodmanRuntime(path.join(dir, 'podman.sock'), { requestTimeoutMs: 200 });
     const before = closed.length;
     const { ms, error } = await elapsed(call(rt));

@@ -16,11 +16,11 @@ import { discoverSocket } from './socket-discovery.js';
 
 /** Podman 4.3 returns an empty precpu_stats with stream=false; a second sample this much later gives the delta. */
 const STATS_SAMPLE_GAP_MS = 500;
+/** Podman's own grace period before it kills, when a stop gives none. */
+const graceMs = (timeoutSeconds: number | undefined) => (timeoutSeconds ?? 10) * 1000;
 
 interface LibpodInfo {
   host?: { security?: { rootless?: boolean }; cgroupVersion?: string; ociRuntime?: { name?: string } };
-/** Podman's own grace period before it kills, when a stop gives none. */
-const graceMs = (timeoutSeconds: number | undefined) => (timeoutSeconds ?? 10) * 1000;
   version?: { Version?: string; APIVersion?: string };
 }
 
@@ -33,12 +33,12 @@ export class PodmanRuntime implements ContainerRuntime {
    * @param target a unix socket path (`unix://` prefix allowed) or a ready Dockerode instance.
    * @param options.guardLabels refuse to start/stop/restart/remove anything that does not carry
    *   LABELS.module=620600 (default true): the module never changes what it did not create.
-   */
-  constructor(target: string | Docker, private readonly options: { guardLabels?: boolean; requestTimeoutMs?: number } = {}) {
-    if (typeof target === 'string') {
    * @param options.requestTimeoutMs abort an HTTP request Podman has not answered after this long
    *   (PODMAN_TIMEOUT); stop, restart and logs get their grace period on top, an exec's stream
    *   is bounded by its own timeout. Default 30 000.
+   */
+  constructor(target: string | Docker, private readonly options: { guardLabels?: boolean; requestTimeoutMs?: number } = {}) {
+    if (typeof target === 'string') {
       this.socketPath = target.replace(/^unix:\/\//, '');
       this.docker = new Docker({ socketPath: this.socketPath });
     } else {
@@ -57,14 +57,14 @@ export class PodmanRuntime implements ContainerRuntime {
     return new PodmanRuntime(found.path);
   }
 
-  /** Throws 409 when the object exists but was not labelled by this module; a missing object passes. */
-  private async guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
-    if (this.options.guardLabels === false) return;
   /** An abort signal for one request: the base timeout plus `extraMs`. */
   private signal(extraMs = 0): AbortSignal {
     return AbortSignal.timeout((this.options.requestTimeoutMs ?? 30_000) + extraMs);
   }
 
+  /** Throws 409 when the object exists but was not labelled by this module; a missing object passes. */
+  private async guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
+    if (this.options.guardLabels === false) return;
     let found: Record<string, string> | null | undefined;
     try {
       found = await labels();
@@ -184,10 +184,10 @@ export class PodmanRuntime implements ContainerRuntime {
         stderr: true,
         timestamps: true,
         follow: false,
+        abortSignal: this.signal(this.options.requestTimeoutMs ?? 30_000),
         ...(options.tail !== undefined ? { tail: options.tail } : {}),
         ...(options.since ? { since: Math.floor(options.since.getTime() / 1000) } : {}),
       })) as unknown as Buffer;
-        abortSignal: this.signal(this.options.requestTimeoutMs ?? 30_000),
       return parseLogFrames(splitFrames(Buffer.isBuffer(body) ? body : Buffer.from(String(body))));
     } catch (e) {
       throw runtimeError('read logs of', idOrName, e);
