@@ -75,11 +75,12 @@ export function bootstrapFiles(input: AdapterInput): PlannedFile[] {
 
 /** The three steps, in order; each is harmless when repeated. */
 export function bootstrapSteps(): ExecStep[] {
-  const step = (script: string, ...args: string[]): ExecStep => ({ kind: 'exec', argv: ['sh', '-c', script, 'cql-bootstrap', ...args] });
+  // The name ($0) says what the step does in errors and in the engine matrix.
+  const step = (name: string, script: string, ...args: string[]): ExecStep => ({ kind: 'exec', argv: ['sh', '-c', script, name, ...args] });
   return [
-    step(CREATE_ROLE_SCRIPT, CQLSHRC_FILE, ROLE_CQL_FILE),
-    step(LOCKOUT_SCRIPT, CQLSHRC_FILE, LOCKOUT_CQL_FILE),
-    step(VERIFY_SCRIPT, CQLSHRC_FILE),
+    step('cql-create-role', CREATE_ROLE_SCRIPT, CQLSHRC_FILE, ROLE_CQL_FILE),
+    step('cql-lock-out-cassandra', LOCKOUT_SCRIPT, CQLSHRC_FILE, LOCKOUT_CQL_FILE),
+    step('cql-verify-lock-out', VERIFY_SCRIPT, CQLSHRC_FILE),
   ];
 }
 
