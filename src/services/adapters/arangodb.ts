@@ -23,7 +23,7 @@ export class ArangodbAdapter extends BaseAdapter {
   override readonly unsupported = {
     tls: 'needs a combined PEM and an ssl:// endpoint; not wired',
     foxxApps: '/var/lib/arangodb3-apps is an extra volume (plan.extraVolumes); without it Foxx apps live in the container layer',
-    readOnlyRootfs: 'works per CONTRACTS §10 only with the apps dir on a volume; off until extraVolumes is mounted',
+    readOnlyRootfs: 'CONTRACTS §10 says it works with the apps dir on a volume (it is, an extra volume); off until verified on the image',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 90_000;

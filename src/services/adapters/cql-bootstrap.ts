@@ -21,8 +21,8 @@ export const LOCKOUT_CQL_FILE = '/etc/flux-cql/bootstrap-lockout.cql';
 export const cqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 const CHECK = `-e 'SELECT release_version FROM system.local' 127.0.0.1 9042`;
-/** Each step stays under the driver's per-step exec timeout (60 s). */
-const UNTIL = 'end=$(( $(date +%s) + 50 )); while [ "$(date +%s)" -lt "$end" ]; do';
+/** Each step stays under the driver's per-step exec timeout (60 s), a cqlsh run (a few seconds) included. */
+const UNTIL = 'end=$(( $(date +%s) + 45 )); while [ "$(date +%s)" -lt "$end" ]; do';
 
 /** $1 cqlshrc of the new role, $2 CQL creating it. Done at once when the role can already log in. */
 export const CREATE_ROLE_SCRIPT = [
