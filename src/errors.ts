@@ -21,6 +21,10 @@ export const ERROR_CATALOGUE = {
   VNET_EXHAUSTED: { status: 503, meaning: 'no free address on the VNet' },
   PODMAN_UNAVAILABLE: { status: 503, meaning: 'the Podman API cannot be reached' },
   PODMAN_TIMEOUT: { status: 503, meaning: 'the Podman API did not answer in time' },
+  IMAGE_NOT_FOUND: { status: 404, meaning: 'the registry has no such image or tag (a failed create says which)' },
+  REGISTRY_UNREACHABLE: { status: 502, meaning: 'the image\'s registry cannot be reached (connection refused, DNS, TLS)' },
+  REGISTRY_AUTH_FAILED: { status: 502, meaning: 'the registry wants credentials that are not configured, or refused them' },
+  PULL_TIMEOUT: { status: 503, meaning: 'an image pull did not finish within FLUX_DATABASES_PULL_TIMEOUT_S' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

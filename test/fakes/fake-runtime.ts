@@ -3,8 +3,10 @@ import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
   LogEntry, NetworkInfo, NetworkSpec, RuntimeInfo,
 } from '../../src/services/runtime/container-runtime.js';
+import type { ImageDetails, PullImageOptions } from '../../src/services/runtime/container-runtime.js';
 import { FakeContainers } from './fake-containers.js';
 import { FakeExec } from './fake-exec.js';
+import { FakeImages } from './fake-images.js';
 import { FakeNetworks } from './fake-networks.js';
 import { RuntimeControls } from './runtime-controls.js';
 
@@ -22,6 +24,8 @@ export class FakeRuntime implements ContainerRuntime {
   /** Image refs that exist, with their labels; every image exists unless `missingImages` names it. */
   readonly images = new Map<string, Record<string, string>>();
   readonly missingImages = new Set<string>();
+  /** Local images as pulls see them, and the registry a pull copies from (`imageStore.remote`). */
+  readonly imageStore = new FakeImages(this.missingImages, this.images);
   runtimeInfo: RuntimeInfo = { socketPath: '/fake/podman.sock', version: '4.3.1', apiVersion: '4.3.1', rootless: false, cgroupVersion: 'v2', ociRuntime: 'crun' };
 
   private run<T>(method: keyof ContainerRuntime, args: unknown[], body: () => T | Promise<T>): Promise<T> {
@@ -114,6 +118,14 @@ export class FakeRuntime implements ContainerRuntime {
 
   imageLabels(ref: string): Promise<Record<string, string> | null> {
     return this.run('imageLabels', [ref], () => (this.missingImages.has(ref) ? null : { ...this.images.get(ref) }));
+  }
+
+  pullImage(ref: string, options?: PullImageOptions): Promise<ImageDetails> {
+    return this.run('pullImage', [ref, options], () => this.imageStore.pull(ref, options));
+  }
+
+  inspectImage(ref: string): Promise<ImageDetails | null> {
+    return this.run('inspectImage', [ref], () => this.imageStore.inspect(ref));
   }
 
   createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {

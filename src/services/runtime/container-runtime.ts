@@ -150,6 +150,43 @@ export interface ContainerStats {
   pids: number;
 }
 
+/** An image pull so far, summed over the layers Podman has announced (more may follow). */
+export interface ImagePullProgress {
+  layersDone: number;
+  layersTotal: number;
+  bytesDone: number;
+  /** Sum of the announced layers' sizes; a layer already present locally adds none. */
+  bytesTotal: number;
+  /** 0..100; 100 only once the pull has finished. */
+  percent: number;
+}
+
+/** Credentials for one registry; sent to Podman in a request header, never in a URL or argv. */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+export interface PullImageOptions {
+  onProgress?: (progress: ImagePullProgress) => void;
+  credentials?: RegistryCredentials;
+  /** Cancels the pull (Podman stops it too: the request is closed). */
+  signal?: AbortSignal;
+  /** The pull's own time limit (PULL_TIMEOUT after it), independent of the other calls' deadline. */
+  timeoutMs?: number;
+}
+
+/** An image in local storage. */
+export interface ImageDetails {
+  id: string;
+  /** Manifest digest under the reference's repository (what a pull by that name fetched). */
+  digest: string | null;
+  repoDigests: string[];
+  sizeBytes: number;
+  created: string | null;
+  labels: Record<string, string>;
+}
+
 export interface NetworkSpec {
   name: string;
   subnet: string;
@@ -193,6 +230,13 @@ export interface ContainerRuntime {
   stats(idOrName: string): Promise<ContainerStats>;
   imageExists(ref: string): Promise<boolean>;
   imageLabels(ref: string): Promise<Record<string, string> | null>;
+  /**
+   * Pulls `ref` from its registry (always, even when present), reporting progress; rejects with
+   * IMAGE_NOT_FOUND, REGISTRY_UNREACHABLE, REGISTRY_AUTH_FAILED or PULL_TIMEOUT when that is why.
+   */
+  pullImage(ref: string, options?: PullImageOptions): Promise<ImageDetails>;
+  /** null when the image is not in local storage. */
+  inspectImage(ref: string): Promise<ImageDetails | null>;
   createNetwork(spec: NetworkSpec): Promise<NetworkInfo>;
   /** Idempotent. */
   removeNetwork(name: string): Promise<void>;

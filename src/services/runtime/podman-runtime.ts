@@ -10,6 +10,8 @@ import { runExec } from './podman-exec.js';
 import { labelFilter, toContainerInfo } from './podman-inspect.js';
 import * as networks from './podman-networks.js';
 import { parseLogFrames, splitFrames } from './podman-logs.js';
+import { INSPECT_IMAGE_TIMEOUT_MS, inspectImage, pullWithProgress } from './podman-pull.js';
+import type { ImageDetails, PullImageOptions } from './container-runtime.js';
 import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-stats.js';
 import { isNotFound, runtimeError } from './runtime-errors.js';
 import { discoverSocket } from './socket-discovery.js';
@@ -220,6 +222,22 @@ export class PodmanRuntime implements ContainerRuntime {
       return img.Labels ?? {};
     } catch (e) {
       if (isNotFound(e)) return null;
+      throw runtimeError('inspect image', ref, e);
+    }
+  }
+
+  /** Compat pull stream (it reports bytes per layer); its time limit is the caller's `timeoutMs`, not the request deadline. */
+  async pullImage(ref: string, options: PullImageOptions = {}): Promise<ImageDetails> {
+    await pullWithProgress(this.docker, ref, options);
+    const pulled = await this.inspectImage(ref);
+    if (!pulled) throw new ModuleError('INTERNAL', `pull image ${ref} finished but the image is not in local storage`);
+    return pulled;
+  }
+
+  async inspectImage(ref: string): Promise<ImageDetails | null> {
+    try {
+      return await inspectImage(this.docker, ref, AbortSignal.timeout(INSPECT_IMAGE_TIMEOUT_MS));
+    } catch (e) {
       throw runtimeError('inspect image', ref, e);
     }
   }

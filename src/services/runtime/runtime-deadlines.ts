@@ -34,12 +34,16 @@ const BUDGETS: { [K in keyof ContainerRuntime]-?: Budget<K> } = {
   stats: (base) => base + 1000,
   imageExists: (base) => base,
   imageLabels: (base) => base,
+  // A pull runs as long as the image takes; its own FLUX_DATABASES_PULL_TIMEOUT_S (options.timeoutMs) ends it.
+  pullImage: 'stream',
+  inspectImage: (base) => base,
   createNetwork: (base) => base,
   removeNetwork: (base) => base,
   listNetworks: (base) => base,
   inspectNetwork: (base) => base,
   listVolumes: (base) => base,
   removeVolume: (base) => base,
+  watchEvents: 'stream',
 };
 
 const WRAPPED = Symbol('runtime with deadlines');
