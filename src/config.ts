@@ -26,6 +26,10 @@ const envSchema = z.object({
   DOCKER_HOST: z.string().min(1).optional(),
   XDG_RUNTIME_DIR: z.string().min(1).optional(),
   FLUX_DATABASES_PORT_RANGE: portRange.default('20000-29999'),
+  /** How long one image pull may take before it is cancelled (PULL_TIMEOUT). */
+  FLUX_DATABASES_PULL_TIMEOUT_S: intFrom(10, 86400).default(900),
+  /** containers-auth.json with registry credentials (`podman login --authfile FILE`); read at each pull. */
+  FLUX_DATABASES_REGISTRY_AUTH_FILE: z.string().min(1).optional(),
   FLUX_DATABASES_HEALTH_INTERVAL_S: intFrom(5, 86400).default(30),
   FLUX_DATABASES_METRICS_INTERVAL_S: intFrom(5, 86400).default(60),
   FLUX_DATABASES_RECONCILE_INTERVAL_S: intFrom(5, 86400).default(60),
@@ -60,6 +64,9 @@ export interface Config {
   dockerHost?: string;
   xdgRuntimeDir?: string;
   portRange: { low: number; high: number };
+  pullTimeoutS: number;
+  /** Absolute path of a containers-auth.json file; its content is never logged or returned. */
+  registryAuthFile?: string;
   healthIntervalS: number;
   metricsIntervalS: number;
   reconcileIntervalS: number;
@@ -110,6 +117,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     dockerHost: e.DOCKER_HOST,
     xdgRuntimeDir: e.XDG_RUNTIME_DIR,
     portRange: Object.freeze(e.FLUX_DATABASES_PORT_RANGE),
+    pullTimeoutS: e.FLUX_DATABASES_PULL_TIMEOUT_S,
+    registryAuthFile: e.FLUX_DATABASES_REGISTRY_AUTH_FILE === undefined ? undefined : path.resolve(e.FLUX_DATABASES_REGISTRY_AUTH_FILE),
     healthIntervalS: e.FLUX_DATABASES_HEALTH_INTERVAL_S,
     metricsIntervalS: e.FLUX_DATABASES_METRICS_INTERVAL_S,
     reconcileIntervalS: e.FLUX_DATABASES_RECONCILE_INTERVAL_S,

@@ -6,6 +6,7 @@ type Json<T> = ColumnType<T, string | undefined, string>;
 type Numeric = ColumnType<string, number | string, number | string>;
 
 import type { InstanceStatus } from '../services/instances/instance-state.js';
+import type { PullStatus } from '../services/images/pull-status.js';
 
 export type { InstanceStatus };
 
@@ -61,6 +62,10 @@ export interface InstancesTable {
   delete_keep_data: boolean | null;
   /** The adapter's one-time first-start steps ran to the end. */
   first_start_done: Generated<boolean>;
+  /** Manifest digest of the image the container was created from (pulled, or as found locally). */
+  image_digest: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The create's image pull: bytes, layers, percent; its outcome once it ended. */
+  pull_progress: ColumnType<PullStatus | null, string | null | undefined, string | null>;
 }
 
 export interface CredentialsTable {

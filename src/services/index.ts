@@ -12,6 +12,9 @@ import { DriverSet } from './drivers/instance-driver.js';
 import { HostProbe } from './host/host-probe.js';
 import { SystemReport } from './host/system-report.js';
 import { InstanceManager } from './instance-manager.js';
+import { ImageCatalog } from './images/image-catalog.js';
+import { ImageService } from './images/image-service.js';
+import { RegistryAuth } from './images/registry-auth.js';
 import { defaultProber, type Prober } from './instances/probe-runner.js';
 import { ReadinessWaiter } from './instances/readiness.js';
 import { Reconciler } from './instances/reconciler.js';
@@ -42,6 +45,8 @@ export interface Services {
   credentials: CredentialManager;
   instances: InstanceManager;
   reconciler: Reconciler;
+  /** The engines' images: present or not, and their pulls (GET /images, POST /images/pull). */
+  images: ImageCatalog;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -62,8 +67,13 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const volumes = new VolumeService({ dataDir, ownership: hostProbe.rootless ? 'rootless' : 'rootful' });
   const credentials = overrides.credentials ?? new CredentialManager(db, () => loadModuleKey(dataDir, config.masterKey));
   const logger = ctx.logger.child({ service: 'instances' });
+  const images = new ImageService({
+    runtime, auth: new RegistryAuth(config.registryAuthFile), pullTimeoutMs: config.pullTimeoutS * 1000,
+    logger: ctx.logger.child({ service: 'images' }),
+  });
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
+    images,
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, usedIps: (name) => usedVnetIps(db, name) }),
@@ -83,6 +93,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     prober,
     credentials,
     instances,
+    images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
     reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' })),
   };
 }

@@ -12,6 +12,8 @@ export function instanceView(row: InstanceRow) {
     engine: row.engine,
     engine_version: row.engine_version,
     image: row.image,
+    image_digest: row.image_digest,
+    pull_progress: row.pull_progress,
     host: row.host,
     port: row.port,
     database: row.database_name,

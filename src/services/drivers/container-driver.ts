@@ -5,6 +5,7 @@ import { fromAdapter, ModuleError } from '../../errors.js';
 import type { ModuleLogger } from '../../module-contract.js';
 import { getAdapter, resolveImage } from '../adapters/registry.js';
 import type { CredentialManager } from '../credential-manager.js';
+import type { ImageService } from '../images/image-service.js';
 import type { InstanceVolumes, SpecBuilder, VnetSource } from '../instances/collaborators.js';
 import type { Prober } from '../instances/probe-runner.js';
 import type { ReadinessWaiter } from '../instances/readiness.js';
@@ -28,6 +29,8 @@ export interface ContainerDriverDeps {
   ownLabels: Record<string, string>;
   /** Per-engine image overrides (FLUX_DATABASES_IMAGE_<ENGINE>). */
   imageOverrides: Readonly<Record<string, string>>;
+  /** Pulls a missing image before the container is created (one pull per image, shared). */
+  images: Pick<ImageService, 'ensure'>;
   logger: ModuleLogger;
 }
 

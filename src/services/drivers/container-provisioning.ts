@@ -2,6 +2,7 @@ import type { InstanceRow } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
 import type { EngineAdapter } from '../adapters/types.js';
 import type { BindMount, PortBinding } from '../runtime/container-runtime.js';
+import { ensureImageForCreate } from '../images/create-pull.js';
 import type { ContainerDriver } from './container-driver.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import type { ProvisionJob } from './instance-driver.js';
@@ -44,6 +45,7 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
     instanceId: row.id, containerName: row.container_name, engine: adapter, image: row.image, plan, sizing,
     ports: portBindings(row, adapter), mounts, network,
   });
+  await ensureImageForCreate(deps.images, row.image, job.progress, (err) => deps.logger.warn({ instanceId: row.id, err: (err as Error).message }, 'pull progress not written'));
   const leftover = await driver.owned(row);
   if (leftover) await runtime.removeContainer(leftover.id, { force: true });
   const { id: containerId } = await runtime.createContainer(spec);
