@@ -74,6 +74,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
     images,
+    hostReachesVnets: !hostProbe.rootless,
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, usedIps: (name) => usedVnetIps(db, name) }),

@@ -7,6 +7,7 @@ import type { KeyedLock } from './instances/keyed-lock.js';
 import { InstanceProvisioner } from './instances/provisioner.js';
 import { InstanceReads } from './instances/reads.js';
 import { checkCreateRequest, type CreateInstanceRequest } from './instances/request.js';
+import { extraPublishedPorts } from './network/published-ports.js';
 import { InstanceSupport, type InstanceManagerDeps } from './instances/support.js';
 import { generateUsername } from './security/passwords.js';
 
@@ -60,17 +61,26 @@ export class InstanceManager {
       host: '127.0.0.1', limits_enforced: '{}', options: JSON.stringify({ series: checked.sizing.series }),
       status: 'creating' as const, progress: 0, status_message: 'queued',
     };
-    const row = await this.insertWithPort(base, admission.hostPort);
+    const row = await this.insertWithPort(base, admission.hostPort, admission.hostPort ? extraPublishedPorts(adapter).map((p) => p.containerPort) : []);
     this.background(row.id, () => this.provisioner.provision(row.id, adapter, checked.sizing, checked.tls));
     return row;
   }
 
-  /** Inserts the row, retrying when a concurrent create took the same port (UNIQUE(port)). */
-  private async insertWithPort(base: Parameters<typeof repo.insertInstance>[1], needsPort: boolean): Promise<InstanceRow> {
+  /**
+   * Inserts the row, retrying when a concurrent create took the same port (UNIQUE(port)). Ports
+   * the engine publishes besides the primary one get host ports of their own, recorded in
+   * options.host_ports (published-ports.ts).
+   */
+  private async insertWithPort(base: Parameters<typeof repo.insertInstance>[1], needsPort: boolean, extraContainerPorts: number[]): Promise<InstanceRow> {
     for (let attempt = 0; attempt < 8; attempt++) {
       const port = needsPort ? await this.deps.ports.allocate() : null;
+      const extra: number[] = [];
       try {
-        return await repo.insertInstance(this.deps.db, { ...base, port });
+        for (let i = 0; i < extraContainerPorts.length; i++) extra.push(await this.deps.ports.allocate());
+        const options = extra.length === 0 ? base.options : JSON.stringify({
+          ...JSON.parse(base.options ?? '{}'), host_ports: Object.fromEntries(extraContainerPorts.map((c, i) => [String(c), extra[i]])),
+        });
+        return await repo.insertInstance(this.deps.db, { ...base, port, options });
       } catch (err) {
         if (repo.isUniqueViolation(err, 'port')) continue;
         if (repo.isUniqueViolation(err)) throw conflict(`An instance named '${base.name}' already exists`);
@@ -78,6 +88,7 @@ export class InstanceManager {
       } finally {
         // Once the row exists, UNIQUE(port) holds the port; the in-process reservation can go.
         if (port !== null) this.deps.ports.release(port);
+        for (const p of extra) this.deps.ports.release(p);
       }
     }
     throw new ModuleError('PORTS_EXHAUSTED', 'No free host port could be reserved; widen FLUX_DATABASES_PORT_RANGE');

@@ -37,6 +37,7 @@ function argvOf(a: EngineAdapter, i: AdapterInput): string[] {
   return [
     ...(plan.entrypoint ?? []), ...(plan.cmd ?? []),
     ...(probe.kind === 'exec' ? probe.argv : []),
+    ...(a.insideProbe?.(i).argv ?? []),
     ...(probe.kind === 'http' ? [probe.path] : []),
     ...(a.postStartCommands?.(i) ?? []).flatMap((s) => s.argv),
   ];
@@ -191,22 +192,22 @@ describe('engine specifics from CONTRACTS.md', () => {
   it('postgresql: PGDATA moves for 18, probe goes over TCP with PGPASSWORD', () => {
     const a = getAdapter('postgresql');
     expect(a.plan(input(a, { version: '18' })).dataDir).toBe('/var/lib/postgresql');
-    const p = a.readinessProbe(input(a));
-    expect(p.kind === 'exec' && p.argv).toContain('127.0.0.1');
-    expect(p.kind === 'exec' && p.env?.PGPASSWORD).toBe(NASTY_PASSWORD);
+    const p = a.insideProbe!(input(a));
+    expect(p.argv).toContain('127.0.0.1');
+    expect(p.env?.PGPASSWORD).toBe(NASTY_PASSWORD);
     expect(a.plan(input(a)).tmpfs['/run/postgresql']).toBeDefined();
   });
 
   it('mysql/mariadb: TCP probe with MYSQL_PWD; MYSQL_USER is never root', () => {
     for (const id of ['mysql', 'mariadb'] as const) {
       const a = getAdapter(id);
-      const p = a.readinessProbe(input(a));
-      expect(p.kind === 'exec' && p.argv.join(' ')).toContain('-h127.0.0.1');
-      expect(p.kind === 'exec' && p.env?.MYSQL_PWD).toBe(NASTY_PASSWORD);
+      const p = a.insideProbe!(input(a));
+      expect(p.argv.join(' ')).toContain('-h127.0.0.1');
+      expect(p.env?.MYSQL_PWD).toBe(NASTY_PASSWORD);
       const rootPlan = a.plan(input(a, { username: 'root' }));
       expect(Object.keys(rootPlan.env).some((k) => /_USER$/.test(k))).toBe(false);
     }
-    expect(getAdapter('mariadb').readinessProbe(input(getAdapter('mariadb'))).kind === 'exec').toBe(true);
+    expect(getAdapter('mariadb').insideProbe!(input(getAdapter('mariadb'))).argv[0]).toBe('mariadb');
   });
 
   it('redis family: password only in the rendered config, policy noeviction, REDISCLI_AUTH probe', () => {
@@ -217,8 +218,8 @@ describe('engine specifics from CONTRACTS.md', () => {
       expect(conf?.kind).toBe('secret');
       expect(conf?.content).toMatch(/^requirepass "/m);
       expect(conf?.content).toMatch(/^maxmemory-policy noeviction$/m);
-      const p = a.readinessProbe(input(a));
-      expect(p.kind === 'exec' && p.env?.REDISCLI_AUTH).toBe(NASTY_PASSWORD);
+      const p = a.insideProbe!(input(a));
+      expect(p.env?.REDISCLI_AUTH).toBe(NASTY_PASSWORD);
     }
   });
 

@@ -31,9 +31,16 @@ export async function deleteInstanceRow(db: Kysely<Database>, id: number): Promi
   await db.deleteFrom(TABLES.instances).where('id', '=', id).execute();
 }
 
+/** Host ports instances hold: each row's `port` and the further ones it records in options.host_ports (published-ports.ts). */
 export async function usedPorts(db: Kysely<Database>): Promise<Set<number>> {
-  const rows = await db.selectFrom(TABLES.instances).select('port').where('port', 'is not', null).execute();
-  return new Set(rows.map((r) => r.port!));
+  const rows = await db.selectFrom(TABLES.instances).select(['port', 'options']).where('port', 'is not', null).execute();
+  const used = new Set<number>();
+  for (const r of rows) {
+    used.add(r.port!);
+    const extra = (r.options as { host_ports?: Record<string, unknown> } | null)?.host_ports ?? {};
+    for (const p of Object.values(extra)) if (Number.isInteger(p)) used.add(p as number);
+  }
+  return used;
 }
 
 export async function usedVnetIps(db: Kysely<Database>, vnetName: string): Promise<Set<string>> {

@@ -2,7 +2,7 @@ import { AdapterInputError } from '../../errors.js';
 import { parseLogLevel, type LogFormat } from './log-levels.js';
 import type { EngineRoles } from './roles/index.js';
 import type {
-  AdapterInput, ConnectionDetails, ContainerPlan, EngineAdapter, EngineCapabilities, EngineCategory, EngineId,
+  AdapterInput, ClientCommand, ConnectionDetails, ContainerPlan, EngineAdapter, EngineCapabilities, EngineCategory, EngineId,
   EnginePort, EngineTraits, ExecStep, InstanceKind, LogLevel, PlannedFile, Probe, SizingInput,
 } from './types.js';
 
@@ -100,6 +100,8 @@ export abstract class BaseAdapter implements EngineAdapter {
   readonly minCpus: number = 0.5;
   /** Time from container start to a first ready probe, first initialisation included. */
   readonly startupTimeoutMs: number = 60_000;
+  /** One answer is enough unless the entrypoint runs a temporary server the probe can reach (EngineAdapter.readySuccesses). */
+  readonly readySuccesses: number = 1;
   readonly fixedUsername: string | null = null;
 
   get capabilities(): Readonly<EngineCapabilities> {
@@ -132,6 +134,11 @@ export abstract class BaseAdapter implements EngineAdapter {
   readinessProbe(input: AdapterInput): Probe {
     this.checkInput(input);
     return this.probe(input);
+  }
+
+  /** No stock client needs more than the URI unless the engine says so. */
+  clientCommands(_details: ConnectionDetails): Record<string, ClientCommand> {
+    return {};
   }
 
   postStartCommands(input: AdapterInput): ExecStep[] {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
 
@@ -22,7 +22,8 @@ export class ClickhouseAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['25.8', '24.8', '18.16'];
   readonly ports = [
     { name: 'http', containerPort: 8123, primary: true },
-    { name: 'native', containerPort: 9000 },
+    // clickhouse-client speaks the native protocol only.
+    { name: 'native', containerPort: 9000, publish: true },
   ];
   override readonly traits = traits({ supportsTls: true });
   override readonly unsupported = {
@@ -31,6 +32,12 @@ export class ClickhouseAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 60_000;
+  /**
+   * The entrypoint creates CLICKHOUSE_DB on a temporary server started from the same config and
+   * then replaces it by the real one; two answers in a row keep a probe that reached the temporary
+   * server from calling the instance ready while it is about to go away.
+   */
+  override readonly readySuccesses = 2;
   protected override readonly defaultNofile = 262144;
   protected override readonly defaultPidsLimit = 4096;
 
@@ -96,5 +103,17 @@ export class ClickhouseAdapter extends BaseAdapter {
 
   connectionUri(d: ConnectionDetails): string {
     return this.uri('http', d, '/', `database=${encodeURIComponent(d.database)}`);
+  }
+
+  /** clickhouse-client over the native port; 18.x reads no password from the environment. */
+  override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
+    const native = d.ports?.native;
+    if (native === undefined) return {};
+    return {
+      'clickhouse-client': {
+        argv: ['clickhouse-client', `--host=${d.host}`, `--port=${native}`, `--user=${d.username}`,
+          ...(d.password !== undefined ? [`--password=${d.password}`] : []), `--database=${d.database}`],
+      },
+    };
   }
 }

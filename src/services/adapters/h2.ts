@@ -1,5 +1,5 @@
 import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 const INIT_SQL = '/run/secrets/h2-init.sql';
 
@@ -80,5 +80,15 @@ export class H2Adapter extends BaseAdapter {
 
   connectionUri(d: ConnectionDetails): string {
     return `jdbc:h2:tcp://${d.host}:${d.port}/${encodeURIComponent(d.database)}`;
+  }
+
+  /** H2's own Shell from Debian's libh2-java (any H2 2.x jar works); it takes the password as an argument only. */
+  override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
+    return {
+      'h2-shell': {
+        argv: ['java', '-cp', '/usr/share/java/h2.jar', 'org.h2.tools.Shell', '-url', this.connectionUri(d), '-user', d.username,
+          ...(d.password !== undefined ? ['-password', d.password] : [])],
+      },
+    };
   }
 }

@@ -1,7 +1,7 @@
 import { AdapterInputError } from '../../errors.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 const is1x = (version: string): boolean => version.startsWith('1.');
 
@@ -127,6 +127,29 @@ export class InfluxdbAdapter extends BaseAdapter {
 
   connectionUri(d: ConnectionDetails): string {
     // The HTTP endpoint; 1.x clients also take user:password@ and the database as ?db=.
-    return this.uri('http', d, '/', `db=${encodeURIComponent(d.database)}`);
+    return this.uri(d.tls ? 'https' : 'http', d, '/', `db=${encodeURIComponent(d.database)}`);
+  }
+
+  /**
+   * The influx CLI takes no URI. 1.x: host and port flags, credentials from INFLUX_USERNAME and
+   * INFLUX_PASSWORD. 2.x: INFLUX_HOST, INFLUX_ORG and INFLUX_TOKEN (the token is the password),
+   * then a subcommand (`influx query '…'`).
+   */
+  override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
+    const host = d.host.includes(':') && !d.host.startsWith('[') ? `[${d.host}]` : d.host;
+    if (d.version === undefined || is1x(d.version)) {
+      return {
+        influx: {
+          argv: ['influx', '-host', d.host, '-port', String(d.port), '-database', d.database, ...(d.tls ? ['-ssl', '-unsafeSsl'] : [])],
+          env: { INFLUX_USERNAME: d.username, ...(d.password !== undefined ? { INFLUX_PASSWORD: d.password } : {}) },
+        },
+      };
+    }
+    return {
+      influx: {
+        argv: ['influx', ...(d.tls ? ['--skip-verify'] : [])],
+        env: { INFLUX_HOST: `${d.tls ? 'https' : 'http'}://${host}:${d.port}`, INFLUX_ORG: 'flux', ...(d.password !== undefined ? { INFLUX_TOKEN: d.password } : {}) },
+      },
+    };
   }
 }

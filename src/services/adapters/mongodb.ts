@@ -21,6 +21,11 @@ export class MongodbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 512;
   override readonly startupTimeoutMs = 90_000;
+  /**
+   * The entrypoint runs the init scripts on a temporary mongod on 127.0.0.1:27017, which the
+   * probe (inside the container) reaches too, then restarts: two answers in a row, not one.
+   */
+  override readonly readySuccesses = 2;
   protected override readonly logFormat = 'json' as const;
 
   override memoryShares(s: SizingInput): Record<string, number> {

@@ -1,6 +1,6 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, userTmpfsOpts, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 /** MySQL from docker.io/library/mysql (CONTRACTS §2); MariaDB extends it. */
 export class MysqlAdapter extends BaseAdapter {
@@ -72,8 +72,17 @@ export class MysqlAdapter extends BaseAdapter {
     };
   }
 
-  /** Authenticated SELECT 1 as the instance's user over TCP (the init server runs with --skip-networking, §0.5). */
+  /**
+   * Authenticated SELECT 1 as the instance's user from the host. The init server runs with
+   * --skip-networking (§0.5), so one answer is the real server's.
+   */
   protected probe(input: AdapterInput): Probe {
+    return { kind: 'mysql', containerPort: 3306, user: input.username, password: input.password, database: input.databaseName, tls: Boolean(input.tls) };
+  }
+
+  /** The same SELECT 1 with the image's client inside the container, over TCP. */
+  insideProbe(input: AdapterInput): ExecStep {
+    this.checkInput(input);
     return {
       kind: 'exec',
       argv: [this.client, '--protocol=TCP', '-h127.0.0.1', '-P3306', `-u${input.username}`, `-D${input.databaseName}`, '-NBe', 'SELECT 1'],
@@ -84,5 +93,17 @@ export class MysqlAdapter extends BaseAdapter {
 
   connectionUri(d: ConnectionDetails): string {
     return this.uri('mysql', d, `/${encodeURIComponent(d.database)}`);
+  }
+
+  /** The stock client takes no URI; it reads the password from MYSQL_PWD (never argv). */
+  override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
+    return { [this.client]: this.clientCommand(this.client, d) };
+  }
+
+  protected clientCommand(binary: string, d: ConnectionDetails): ClientCommand {
+    return {
+      argv: [binary, '--protocol=TCP', `--host=${d.host}`, `--port=${d.port}`, `--user=${d.username}`, `--database=${d.database}`],
+      ...(d.password !== undefined ? { env: { MYSQL_PWD: d.password } } : {}),
+    };
   }
 }

@@ -1,6 +1,6 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 const CONFIG_FILE = '/etc/postgresql/postgresql.conf';
 
@@ -92,8 +92,17 @@ export class PostgresqlAdapter extends BaseAdapter {
     };
   }
 
-  /** Authenticated SELECT 1 over TCP 127.0.0.1 (the init server listens on the socket only, §0.5). */
+  /**
+   * Authenticated SELECT 1 from the host over TCP. The entrypoint's init server listens on the
+   * socket only (§0.5), so one answer is the real server's.
+   */
   protected probe(input: AdapterInput): Probe {
+    return { kind: 'postgres', containerPort: 5432, user: input.username, password: input.password, database: input.databaseName, tls: Boolean(input.tls) };
+  }
+
+  /** The same SELECT 1 with psql inside the container, over TCP 127.0.0.1 for the same reason. */
+  insideProbe(input: AdapterInput): ExecStep {
+    this.checkInput(input);
     return {
       kind: 'exec',
       argv: ['psql', '-h', '127.0.0.1', '-p', '5432', '-U', input.username, '-d', input.databaseName, '-tAX', '-c', 'SELECT 1'],

@@ -1,6 +1,6 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
 /**
  * Redis from docker.io/library/redis (CONTRACTS §11); Valkey and KeyDB extend it.
@@ -61,8 +61,14 @@ export class RedisAdapter extends BaseAdapter {
     };
   }
 
-  /** PING with the password in REDISCLI_AUTH; only PONG counts. */
+  /** PING after AUTH from the host; only PONG counts. The server has no temporary init phase. */
   protected probe(input: AdapterInput): Probe {
+    return { kind: 'redis', containerPort: 6379, password: input.password, tls: Boolean(input.tls) };
+  }
+
+  /** The same PING with the image's cli inside the container, the password in REDISCLI_AUTH. */
+  insideProbe(input: AdapterInput): ExecStep {
+    this.checkInput(input);
     const tls = input.tls ? ['--tls', '--insecure'] : [];
     return {
       kind: 'exec',
@@ -73,8 +79,9 @@ export class RedisAdapter extends BaseAdapter {
   }
 
   connectionUri(d: ConnectionDetails): string {
-    // Password-only auth: empty user part (redis://:pass@host:port/0).
-    const pw = d.password !== undefined ? `:${percentEncode(d.password)}@` : '';
-    return `redis://${pw}${d.host}:${d.port}/0`;
+    // requirepass is the password of the ACL user "default". Named, not left empty: redis-cli 7.0
+    // sends AUTH "" <password> for redis://:<password>@ and fails; every client accepts default.
+    const auth = d.password !== undefined ? `default:${percentEncode(d.password)}@` : '';
+    return `${d.tls ? 'rediss' : 'redis'}://${auth}${d.host}:${d.port}/0`;
   }
 }

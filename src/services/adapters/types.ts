@@ -131,7 +131,13 @@ export type Probe =
       /** 'https' when the engine serves TLS on that port (self-signed: do not verify). Default 'http'. Optional; added by the adapters helper. */
       scheme?: 'http' | 'https';
     }
-  | { kind: 'tcp'; containerPort: number };
+  | { kind: 'tcp'; containerPort: number }
+  /** `SELECT 1` through the pg client, from the host (PostgreSQL protocol). */
+  | { kind: 'postgres'; containerPort: number; user: string; password: string; database: string; tls?: boolean }
+  /** `SELECT 1` through mysql2, from the host (MySQL and MariaDB). */
+  | { kind: 'mysql'; containerPort: number; user: string; password: string; database: string; tls?: boolean }
+  /** PING answered with PONG after AUTH, through ioredis, from the host (the Redis family). */
+  | { kind: 'redis'; containerPort: number; password: string; username?: string; tls?: boolean };
 
 export interface ConnectionDetails {
   host: string;
@@ -140,6 +146,23 @@ export interface ConnectionDetails {
   username: string;
   /** Present only when the caller may see it. */
   password?: string;
+  /** Where the instance's other reachable ports are (EnginePort.publish), by port name, e.g. { native: 23456 }. */
+  ports?: Readonly<Record<string, number>>;
+  /** The instance's engine version (clients differ between major versions, e.g. InfluxDB 1.x and 2.x). */
+  version?: string;
+  /** The engine serves TLS (rediss://, a client's TLS switch). */
+  tls?: boolean;
+}
+
+/**
+ * How to run an engine's stock command-line client against an instance, for clients that take no
+ * URI (mysql, clickhouse-client, influx, H2's Shell): argv to run as is, and environment to set.
+ * The password goes to the environment wherever the client reads it from there (MYSQL_PWD,
+ * INFLUX_PASSWORD); clickhouse-client 18.x and H2's Shell take it only as an argument.
+ */
+export interface ClientCommand {
+  argv: string[];
+  env?: Record<string, string>;
 }
 
 /** An argv run inside the container with `podman exec`; secrets only in env or in planned files. */
@@ -170,13 +193,28 @@ export interface EngineAdapter {
   readonly minMemoryMb: number;
   readonly minCpus: number;
   readonly startupTimeoutMs: number;
+  /**
+   * Consecutive successful readiness probes needed: 1, unless the image's entrypoint answers on a
+   * temporary server (while it initialises) that the probe can reach before the real one runs.
+   */
+  readonly readySuccesses: number;
   /** Username the engine forces (sa, root, neo4j, elastic ...) or null when any is allowed. */
   readonly fixedUsername: string | null;
 
   /** Plan the container for one instance. Pure: no I/O. */
   plan(input: AdapterInput): ContainerPlan;
-  /** Readiness: succeeds only when the engine itself answers an authenticated request where it can. */
+  /**
+   * Readiness: succeeds only when the engine itself answers an authenticated request where it can,
+   * from the host over the instance's address where a native client exists (postgres, mysql, redis, http).
+   */
   readinessProbe(input: AdapterInput): Probe;
+  /**
+   * The same check run inside the container, for a host that cannot reach the instance's address
+   * (rootless Podman with a VNet IP). Absent when readinessProbe already runs inside (exec).
+   */
+  insideProbe?(input: AdapterInput): ExecStep;
+  /** Stock command-line clients that take no URI, by client name; {} when the URI is enough. */
+  clientCommands(details: ConnectionDetails): Record<string, ClientCommand>;
   /** Client URI, password percent-encoded (or left out when not given). */
   connectionUri(details: ConnectionDetails): string;
   /** Level of one log line in this engine's format. */

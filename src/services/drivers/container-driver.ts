@@ -4,10 +4,12 @@ import type { Database, InstanceRow } from '../../db/schema.js';
 import { fromAdapter, ModuleError } from '../../errors.js';
 import type { ModuleLogger } from '../../module-contract.js';
 import { getAdapter, resolveImage } from '../adapters/registry.js';
+import type { ConnectionDetails } from '../adapters/types.js';
 import type { CredentialManager } from '../credential-manager.js';
 import type { ImageService } from '../images/image-service.js';
 import type { InstanceVolumes, SpecBuilder, VnetSource } from '../instances/collaborators.js';
-import type { Prober } from '../instances/probe-runner.js';
+import { probeFor, type Prober } from '../instances/probe-runner.js';
+import { extraPublishedPorts, hostPortsByName } from '../network/published-ports.js';
 import type { ReadinessWaiter } from '../instances/readiness.js';
 import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runtime.js';
 import { provisionContainer } from './container-provisioning.js';
@@ -29,6 +31,11 @@ export interface ContainerDriverDeps {
   ownLabels: Record<string, string>;
   /** Per-engine image overrides (FLUX_DATABASES_IMAGE_<ENGINE>). */
   imageOverrides: Readonly<Record<string, string>>;
+  /**
+   * False under rootless Podman: VNets live in the user's network namespace, so probes of a VNet
+   * instance run inside its container. Default true.
+   */
+  hostReachesVnets?: boolean;
   /** Pulls a missing image before the container is created (one pull per image, shared). */
   images: Pick<ImageService, 'ensure'>;
   logger: ModuleLogger;
@@ -90,7 +97,7 @@ export class ContainerDriver implements InstanceDriver {
   private async waitReady(row: InstanceRow, containerId: string): Promise<void> {
     const adapter = getAdapter(row.engine);
     const input = await this.input(row);
-    await this.deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId));
+    await this.deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId, this.deps.hostReachesVnets));
     await firstStart(this.deps, row, containerId, adapter, input);
   }
 
@@ -119,7 +126,8 @@ export class ContainerDriver implements InstanceDriver {
     const info = await this.existing(row);
     const adapter = getAdapter(row.engine);
     const input = await this.input(row);
-    return this.deps.prober(adapter.readinessProbe(input), probeTarget(row, adapter, info.id));
+    const target = probeTarget(row, adapter, info.id, this.deps.hostReachesVnets);
+    return this.deps.prober(probeFor(adapter, input, target), target);
   }
 
   async observe(row: InstanceRow): Promise<Observation> {
@@ -161,7 +169,19 @@ export class ContainerDriver implements InstanceDriver {
     const adapter = getAdapter(row.engine);
     const port = row.vnet_ip ? primaryPort(adapter) : row.port!;
     const host = row.vnet_ip ?? row.host;
-    const details = { host, port, database: row.database_name, username: row.username, ...(password ? { password } : {}) };
-    return { engine: row.engine, ...details, connection_string: adapter.connectionUri(details) };
+    // On a VNet every port answers on the instance's IP; on the host, each published one on its own host port.
+    const ports = row.vnet_ip
+      ? Object.fromEntries(extraPublishedPorts(adapter).map((p) => [p.name, p.containerPort]))
+      : hostPortsByName(row, adapter);
+    const details: ConnectionDetails = {
+      host, port, database: row.database_name, username: row.username, ...(password ? { password } : {}),
+      ports, version: row.engine_version, tls: row.tls_enabled,
+    };
+    return {
+      engine: row.engine, host, port, database: details.database, username: details.username, ...(password ? { password } : {}),
+      ...(Object.keys(ports).length ? { ports } : {}),
+      connection_string: adapter.connectionUri(details),
+      commands: adapter.clientCommands(details),
+    };
   }
 }

@@ -1,5 +1,5 @@
 import type { InstanceRow, InstanceUpdate } from '../../db/schema.js';
-import type { EngineAdapter, InstanceKind } from '../adapters/types.js';
+import type { ClientCommand, EngineAdapter, InstanceKind } from '../adapters/types.js';
 import type { Sizing } from '../orchestration/sku-resources.js';
 import type { ContainerInfo, ContainerStats, LogEntry } from '../runtime/container-runtime.js';
 
@@ -59,6 +59,10 @@ export interface ConnectionView {
   password?: string;
   path?: string;
   connection_string: string;
+  /** Further ports a client may need (EnginePort.publish), by name: e.g. ClickHouse's native port. */
+  ports?: Record<string, number>;
+  /** Stock command-line clients that take no URI, ready to run (adapter clientCommands). */
+  commands?: Record<string, ClientCommand>;
 }
 
 /**

@@ -1,7 +1,10 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
-import type { Probe } from '../adapters/types.js';
+import { Redis } from 'ioredis';
+import mysql from 'mysql2/promise';
+import pg from 'pg';
+import type { AdapterInput, EngineAdapter, Probe } from '../adapters/types.js';
 import type { ProbeOutcome } from '../drivers/instance-driver.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 
@@ -10,6 +13,16 @@ export interface ProbeTarget {
   /** Where the module reaches the engine from the host: 127.0.0.1 + host port, or the VNet IP + container port. */
   address: string;
   portFor(containerPort: number): number;
+  /**
+   * False when the host cannot open a connection to `address` (rootless Podman: a VNet lives in the
+   * user's network namespace); the adapter's inside probe runs instead. Default true.
+   */
+  hostReachable?: boolean;
+}
+
+/** The adapter's probe for this target: from the host where it can reach the engine, else inside the container. */
+export function probeFor(adapter: Pick<EngineAdapter, 'readinessProbe' | 'insideProbe'>, input: AdapterInput, target: ProbeTarget): Probe {
+  return target.hostReachable === false && adapter.insideProbe ? adapter.insideProbe(input) : adapter.readinessProbe(input);
 }
 
 export type { ProbeOutcome };
@@ -45,6 +58,15 @@ export async function runProbe(runtime: ContainerRuntime, probe: Probe, target: 
         await tcpConnect(target.address, target.portFor(probe.containerPort), timeoutMs);
         return done(true, 'port open');
       }
+      case 'postgres':
+        await postgresSelectOne(probe, target.address, target.portFor(probe.containerPort), timeoutMs);
+        return done(true, 'SELECT 1 answered');
+      case 'mysql':
+        await mysqlSelectOne(probe, target.address, target.portFor(probe.containerPort), timeoutMs);
+        return done(true, 'SELECT 1 answered');
+      case 'redis':
+        await redisPing(probe, target.address, target.portFor(probe.containerPort), timeoutMs);
+        return done(true, 'PONG');
     }
   } catch (err) {
     return done(false, (err as Error).message);
@@ -73,4 +95,54 @@ function httpStatus(scheme: 'http' | 'https', host: string, port: number, path: 
     request.on('error', reject);
     request.end();
   });
+}
+
+type ProbeOf<K extends Probe['kind']> = Extract<Probe, { kind: K }>;
+/** Self-signed certificates are the norm for instances: the probe checks the engine answers, not who signed it. */
+const UNVERIFIED_TLS = { rejectUnauthorized: false } as const;
+
+async function postgresSelectOne(p: ProbeOf<'postgres'>, host: string, port: number, timeoutMs: number): Promise<void> {
+  const client = new pg.Client({
+    host, port, user: p.user, password: p.password, database: p.database, ssl: p.tls ? UNVERIFIED_TLS : false,
+    connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'flux-readiness',
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
+    if (rows[0]?.one !== 1) throw new Error('SELECT 1 returned no 1');
+  } finally {
+    client.end().catch(() => undefined);
+  }
+}
+
+async function mysqlSelectOne(p: ProbeOf<'mysql'>, host: string, port: number, timeoutMs: number): Promise<void> {
+  const connection = await mysql.createConnection({
+    host, port, user: p.user, password: p.password, database: p.database, connectTimeout: timeoutMs,
+    ...(p.tls ? { ssl: UNVERIFIED_TLS } : {}),
+  });
+  connection.on('error', () => undefined);
+  try {
+    const [rows] = await connection.query({ sql: 'SELECT 1 AS one', timeout: timeoutMs });
+    if ((rows as { one: number }[])[0]?.one !== 1) throw new Error('SELECT 1 returned no 1');
+  } finally {
+    connection.destroy();
+  }
+}
+
+async function redisPing(p: ProbeOf<'redis'>, host: string, port: number, timeoutMs: number): Promise<void> {
+  // One attempt, no retries or offline queue: the waiter decides when to ask again.
+  const client = new Redis({
+    host, port, password: p.password, ...(p.username ? { username: p.username } : {}), ...(p.tls ? { tls: UNVERIFIED_TLS } : {}),
+    lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
+    maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, enableReadyCheck: false,
+  });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    const answer = await client.ping();
+    if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
+  } finally {
+    client.disconnect();
+  }
 }
