@@ -78,6 +78,11 @@ describe('pull failures get their own code and a message naming the image', () =
     expect(pullError('nosuch.invalid/library/redis:8.8', NO_HOST, sent).message).toContain('cannot be reached (the host name does not resolve)');
   });
 
+  it('a missing localhost/ image says it is built on this host, not pulled', () => {
+    const text = 'initializing source docker://localhost/flux-standin-nope:1: pinging container registry localhost: Get "https://localhost/v2/": dial tcp 127.0.0.1:443: connect: connection refused';
+    expect(pullError('localhost/flux-standin-nope:1', text, sent).message).toContain('a localhost/ image is built on this host (npm run images -- build <engine>), not pulled');
+  });
+
   it('a registry that wants credentials says whether none were configured or they were refused', () => {
     const none = pullError('127.0.0.1:5918/library/redis:8.8', UNAUTHORIZED, sent);
     expect(none.code).toBe('REGISTRY_AUTH_FAILED');

@@ -45,6 +45,25 @@ describe('ImageService', () => {
     expect(store.pulls).toEqual([REF]);
   });
 
+  it('a create that looked while a pull ended uses the stored image instead of pulling it again', async () => {
+    const store = new FakeImages(new Set([REF]), new Map());
+    store.remote.set(REF, { layers: [1], digest: 'sha256:d1' });
+    let letAnswer!: () => void;
+    const held = new Promise<void>((r) => { letAnswer = r; });
+    let inspects = 0;
+    const runtime = {
+      pullImage: store.pull.bind(store),
+      // The first look sees no image, and answers only after the other pull has stored it.
+      inspectImage: async (ref: string) => { const now = store.inspect(ref); if (++inspects === 1) await held; return now; },
+    };
+    const service = new ImageService({ runtime, auth: { credentialsFor: async () => undefined }, pullTimeoutMs: 60_000, logger: memoryLogger() });
+    const create = service.ensure(REF);
+    await service.pull(REF);
+    letAnswer();
+    expect((await create).digest).toBe('sha256:d1');
+    expect(store.pulls).toEqual([REF]);
+  });
+
   it('a failed pull fails every waiter with its coded reason and is kept as the last outcome', async () => {
     const { store, service, release } = setup();
     store.remote.get(REF)!.fail = () => new ModuleError('REGISTRY_UNREACHABLE', `Registry docker.io cannot be reached (connection refused); image ${REF} was not pulled`);

@@ -39,8 +39,15 @@ export class ImageService {
   /** The image in local storage: as it is when present, else pulled now (joining a pull under way). */
   async ensure(ref: string, onProgress?: PullListener): Promise<ImageDetails> {
     if (!this.pulls.has(ref)) {
+      const asked = this.now().toISOString();
       const present = await this.deps.runtime.inspectImage(ref);
       if (present) return present;
+      // A pull that ended while we looked has just stored it: look again rather than pull twice.
+      const ended = this.pulls.has(ref) ? null : this.outcomes.get(ref);
+      if (ended?.state === 'done' && ended.finished_at! >= asked) {
+        const stored = await this.deps.runtime.inspectImage(ref);
+        if (stored) return stored;
+      }
     }
     return this.pull(ref, onProgress);
   }

@@ -44,7 +44,9 @@ export function pullError(ref: string, text: string, options: { sentCredentials:
   }
   const cause = UNREACHABLE.find(([re]) => re.test(text));
   if (cause) {
-    return new ModuleError('REGISTRY_UNREACHABLE', `Registry ${registry} cannot be reached (${cause[1]}); image ${ref} was not pulled (Podman: ${detail})`);
+    // A localhost/ image is one built on this host (the stand-in kit): no registry serves it.
+    const hint = registry === 'localhost' ? '; a localhost/ image is built on this host (npm run images -- build <engine>), not pulled' : '';
+    return new ModuleError('REGISTRY_UNREACHABLE', `Registry ${registry} cannot be reached (${cause[1]}); image ${ref} was not pulled${hint} (Podman: ${detail})`);
   }
   return new ModuleError('INTERNAL', `pull image ${ref} failed: ${detail}`);
 }
