@@ -11,6 +11,8 @@ export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   # debootstrap: image kit; postgresql: the store tests' real server; a JRE: H2's own client.
   packages=(debootstrap postgresql default-jre-headless ca-certificates)
+  # The stock clients each connection string is checked with (test/podman/stock-clients.test.ts).
+  packages+=(postgresql-client mariadb-client redis-tools clickhouse-client influxdb-client libh2-java)
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
