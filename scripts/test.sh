@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-  # debootstrap: image kit; postgresql: the store tests' real server; a JRE: H2's own client.
-  packages=(debootstrap postgresql default-jre-headless ca-certificates)
+  # debootstrap: image kit; postgresql: the store tests' real server; a JRE: H2's own client;
+  # docker-registry + apache2-utils (htpasswd): the real registry the image-pull tests pull from.
+  packages=(debootstrap postgresql default-jre-headless ca-certificates docker-registry apache2-utils)
   # The stock clients each connection string is checked with (test/podman/stock-clients.test.ts).
   packages+=(postgresql-client mariadb-client redis-tools clickhouse-client influxdb-client libh2-java)
   missing=()

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { STANDIN_ENGINES, ensureStandinImages } from '../../src/images/kit.js';
 import { labelledSince } from './helpers/leftovers.js';
+import { ensureTestRegistry } from './helpers/test-registry.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,6 +36,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const started = Date.now();
   const refs = await ensureStandinImages([...STANDIN_ENGINES], { log: (l) => console.error(`[images] ${l}`) });
+  // The image-pull tests' registry: docker.io's mirror on 127.0.0.1 holding stand-ins under official names.
+  const registry = await ensureTestRegistry({ ...refs }, socket, (l) => console.error(`[registry] ${l}`));
+  console.error(`[registry] mirror ${registry.mirror} ready in ${registry.seconds.toFixed(1)} s`
+    + `${registry.pushed.length ? `, pushed ${registry.pushed.join(', ')}` : ''}${registry.restartedPodman ? ', Podman service restarted' : ''}`);
   for (const [engine, ref] of Object.entries(refs)) {
     const name = `FLUX_DATABASES_IMAGE_${engine.toUpperCase()}`;
     // An explicit override (e.g. an official image where one can be pulled) wins.
