@@ -1,12 +1,10 @@
 import type { InstanceRow } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
 import type { EngineAdapter } from '../adapters/types.js';
-import type { BindMount, PortBinding } from '../runtime/container-runtime.js';
-import { ensureImageForCreate } from '../images/create-pull.js';
+import type { BindMount, ContainerSpec, PortBinding } from '../runtime/container-runtime.js';
 import type { ContainerDriver } from './container-driver.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import type { ProvisionJob } from './instance-driver.js';
-import { recordedHostPorts } from '../network/published-ports.js';
 import * as repo from '../../db/repositories/instances.js';
 
 /**
@@ -46,16 +44,30 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
     instanceId: row.id, containerName: row.container_name, engine: adapter, image: row.image, plan, sizing,
     ports: portBindings(row, adapter), mounts, network,
   });
-  await ensureImageForCreate(deps.images, row.image, job.progress, (err) => deps.logger.warn({ instanceId: row.id, err: (err as Error).message }, 'pull progress not written'));
-  const leftover = await driver.owned(row);
-  if (leftover) await runtime.removeContainer(leftover.id, { force: true });
-  const { id: containerId } = await runtime.createContainer(spec);
+  const { id: containerId } = await createOwnContainer(runtime, spec);
   row = { ...row, container_id: containerId };
   await job.progress(50, 'starting', { container_id: containerId, limits_enforced: JSON.stringify(limits) });
   await runtime.startContainer(containerId);
   await job.progress(70, 'waiting for the engine to answer');
-  await deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId, deps.hostReachesVnets));
+  await deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId));
   await firstStart(deps, row, containerId, adapter, input);
+}
+
+/**
+ * Creates the container, never making room for it: a container already holding the name (a
+ * stranger's, or one an interrupted create left, which the reconciler settles) fails the create
+ * and is left as it is. Podman's name check is atomic, so no inspect-then-remove race exists.
+ */
+async function createOwnContainer(runtime: ContainerDriver['deps']['runtime'], spec: ContainerSpec): Promise<{ id: string }> {
+  try {
+    return await runtime.createContainer(spec);
+  } catch (err) {
+    if (err instanceof ModuleError && err.code === 'CONFLICT') {
+      throw new ModuleError('CONFLICT', `A container named ${spec.name} already exists and was not created by this create; it was left untouched. `
+        + 'Delete this instance, and remove that container (DELETE /orphans/{name} when it is an orphan of this module) before creating it again', { cause: err });
+    }
+    throw err;
+  }
 }
 
 async function allocateVnetIp(deps: ContainerDriver['deps'], id: number, vnetName: string): Promise<string> {
@@ -73,11 +85,8 @@ async function allocateVnetIp(deps: ContainerDriver['deps'], id: number, vnetNam
   throw new ModuleError('VNET_EXHAUSTED', `No free IP on VNet ${vnetName}`);
 }
 
-/** The primary port on the row's host port, and each further published port on the one the row records. */
 function portBindings(row: InstanceRow, adapter: EngineAdapter): PortBinding[] {
   if (row.port === null) return [];
-  const hostIp = row.external_access ? '0.0.0.0' : '127.0.0.1';
-  const extra = Object.entries(recordedHostPorts(row)).map(([containerPort, hostPort]) => ({ containerPort: Number(containerPort), hostPort, hostIp }));
-  return [{ containerPort: primaryPort(adapter), hostPort: row.port, hostIp }, ...extra];
+  return [{ containerPort: primaryPort(adapter), hostPort: row.port, hostIp: row.external_access ? '0.0.0.0' : '127.0.0.1' }];
 }
 

@@ -86,8 +86,10 @@ export class Reconciler {
       (await repo.transition(this.db, id, to, { status_message: reason, ...extra }, [row.status])) ? change(to, reason) : null;
 
     if (row.status === 'deleting') {
-      await this.actions.deleteLocked(row, row.delete_keep_data ?? false);
-      return change('deleted', `finished an interrupted delete${row.delete_keep_data ? ' (data kept)' : ''}`);
+      // A delete that recorded no choice (begun before the choice was stored) keeps the data: it cannot be undone.
+      const keep = row.delete_keep_data ?? true;
+      await this.actions.deleteLocked(row, keep);
+      return change('deleted', `finished an interrupted delete${keep ? ' (data kept)' : ''}`);
     }
     const seen = await this.s.driverOf(row).observe(row);
 
