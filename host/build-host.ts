@@ -18,6 +18,8 @@ export interface HostOverrides {
   store?: Store;
   /** Fastify logger setting; default: pino at config.logLevel. */
   logger?: boolean;
+  /** Runs on the bare Fastify instance before anything is registered (tests add hooks that must see every route). */
+  configure?: (app: FastifyInstance) => void;
 }
 
 export interface HostInfo {
@@ -46,6 +48,7 @@ export async function buildHost(config: Readonly<Config>, overrides: HostOverrid
     // Fastify's default (100) would answer 414 before the schema sees a 128-character table name.
     routerOptions: { maxParamLength: 256 },
   });
+  overrides.configure?.(app);
   const store = overrides.store ?? (await openStore(config, app.log));
   try {
     await migrateUp(store.db);

@@ -33,6 +33,8 @@ const envSchema = z.object({
   FLUX_DATABASES_HEALTH_INTERVAL_S: intFrom(5, 86400).default(30),
   FLUX_DATABASES_METRICS_INTERVAL_S: intFrom(5, 86400).default(60),
   FLUX_DATABASES_RECONCILE_INTERVAL_S: intFrom(5, 86400).default(60),
+  /** How often each instance's volume usage is measured (du of its directory). */
+  FLUX_DATABASES_STORAGE_INTERVAL_S: intFrom(5, 86400).default(300),
   /** How long one Podman API call may take before it fails with PODMAN_TIMEOUT (long operations add their own time). */
   FLUX_DATABASES_PODMAN_TIMEOUT_S: z.coerce.number().min(0.05).max(3600).default(30),
   FLUX_DATABASES_METRICS_RETENTION_DAYS: intFrom(1, 3650).default(7),
@@ -70,6 +72,7 @@ export interface Config {
   healthIntervalS: number;
   metricsIntervalS: number;
   reconcileIntervalS: number;
+  storageIntervalS: number;
   podmanTimeoutS: number;
   metricsRetentionDays: number;
   healthRetentionDays: number;
@@ -122,6 +125,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     healthIntervalS: e.FLUX_DATABASES_HEALTH_INTERVAL_S,
     metricsIntervalS: e.FLUX_DATABASES_METRICS_INTERVAL_S,
     reconcileIntervalS: e.FLUX_DATABASES_RECONCILE_INTERVAL_S,
+    storageIntervalS: e.FLUX_DATABASES_STORAGE_INTERVAL_S,
     podmanTimeoutS: e.FLUX_DATABASES_PODMAN_TIMEOUT_S,
     metricsRetentionDays: e.FLUX_DATABASES_METRICS_RETENTION_DAYS,
     healthRetentionDays: e.FLUX_DATABASES_HEALTH_RETENTION_DAYS,

@@ -14,6 +14,8 @@ export const ERROR_CATALOGUE = {
   CONTAINER_MISSING: { status: 409, meaning: 'the instance\'s container is gone' },
   FOREIGN_CONTAINER: { status: 409, meaning: 'a container of that name was not created by this installation' },
   CREDENTIALS_MISSING: { status: 409, meaning: 'the instance has no stored credentials' },
+  PAYLOAD_TOO_LARGE: { status: 413, meaning: 'the request body is larger than the host accepts' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, meaning: 'a request body that is not application/json' },
   NOT_IMPLEMENTED: { status: 501, meaning: 'the operation is not offered (yet) for this engine or module' },
   INTERNAL: { status: 500, meaning: 'an unexpected failure; the server log has the detail' },
   ACTION_FAILED: { status: 502, meaning: 'the engine did not come back from start, stop or restart; the row says why' },

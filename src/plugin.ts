@@ -1,5 +1,6 @@
 import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { errorHandler } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
@@ -24,10 +25,13 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
+  await registerOpenApi(app);
   for (const routes of [systemRoutes, instanceRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
+  // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
+  services.background.every('storage', ctx.config.storageIntervalS * 1000, (signal) => services.storage.measureAll(signal), { runAtStart: true });
 };
 
 /** Reconcile rows with containers once at start (finishing creates a crash interrupted), then periodically. */

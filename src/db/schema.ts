@@ -62,6 +62,11 @@ export interface InstancesTable {
   delete_keep_data: boolean | null;
   /** The adapter's one-time first-start steps ran to the end. */
   first_start_done: Generated<boolean>;
+  /** Bytes the instance's directory takes on disk, as last measured (BIGINT: a string from pg). */
+  storage_used_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  storage_checked_at: NullableTimestamp;
+  /** The storage level last logged: a crossing of 80 % or 95 % is logged once. */
+  storage_alert: 'ok' | 'warning' | 'critical' | null;
   /** Manifest digest of the image the container was created from (pulled, or as found locally). */
   image_digest: ColumnType<string | null, string | null | undefined, string | null>;
   /** The create's image pull: bytes, layers, percent; its outcome once it ended. */

@@ -1,13 +1,12 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ModuleError } from '../errors.js';
+import { ERROR_CATALOGUE, ModuleError, type ErrorCode } from '../errors.js';
 import type { ModuleLogger } from '../module-contract.js';
 
 interface ValidationIssue { instancePath?: string; message?: string; params?: Record<string, unknown> }
 
-const CODES: Record<number, string> = {
-  400: 'BAD_REQUEST', 401: 'UNAUTHORIZED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED',
-  409: 'CONFLICT', 413: 'PAYLOAD_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE', 429: 'TOO_MANY_REQUESTS',
-};
+/** Fastify's own 4xx (bad JSON, a body too large, a wrong content type) answer with the catalogue's first code of that status. */
+const codeOf = (status: number): ErrorCode =>
+  (Object.keys(ERROR_CATALOGUE) as ErrorCode[]).find((c) => ERROR_CATALOGUE[c].status === status) ?? 'BAD_REQUEST';
 
 /** "params.id must match pattern ..." — names the field the client got wrong. */
 function validationMessage(error: FastifyError & { validation?: ValidationIssue[]; validationContext?: string }): string {
@@ -37,7 +36,7 @@ export function errorHandler(logger: ModuleLogger) {
     }
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
-      return reply.code(status).send({ error: CODES[status] ?? 'BAD_REQUEST', message: error.message });
+      return reply.code(status).send({ error: codeOf(status), message: error.message });
     }
     logger.error({ reqId: request.id, err: error.message, stack: error.stack }, 'unexpected error');
     return reply.code(500).send({ error: 'INTERNAL', message: internalMessage(request) });

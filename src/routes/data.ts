@@ -1,10 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
 import { notImplemented } from '../errors.js';
-import { IdParams, SampleQuery, TableParams } from '../http/schemas.js';
+import { IdParams, route } from '../http/schemas/common.js';
+import { ConnectionView, SampleQuery, TableParams } from '../http/schemas/data.js';
 import type { RouteOptions } from './route-options.js';
 
 const later = (what: string) => () => { throw notImplemented(`${what} arrive with the data and security issue`); };
+const tag = 'data';
+const notYet = <S extends object>(summary: string, request: S) => route(tag, `${summary} (not offered yet)`, { ...request, response: {} }, [403, 501]);
 
 export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
   const { instances } = services;
@@ -12,15 +15,20 @@ export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   const read = ctx.requirePermission(PERMISSIONS.read);
   const write = ctx.requirePermission(PERMISSIONS.write);
 
-  app.get('/databases/:id/tables', { onRequest: read, schema: { params: IdParams } }, later('Table browsing'));
-  app.get('/databases/:id/tables/:name/schema', { onRequest: read, schema: { params: TableParams } }, later('Table browsing'));
-  app.get('/databases/:id/tables/:name/data', { onRequest: read, schema: { params: TableParams, querystring: SampleQuery } }, later('Table browsing'));
-  app.post('/databases/:id/credentials/rotate', { onRequest: write, schema: { params: IdParams } }, later('Credential rotation'));
+  app.get('/databases/:id/tables', { onRequest: read, schema: notYet('List tables', { params: IdParams }) }, later('Table browsing'));
+  app.get('/databases/:id/tables/:name/schema', { onRequest: read, schema: notYet('A table\'s columns', { params: TableParams }) }, later('Table browsing'));
+  app.get('/databases/:id/tables/:name/data', {
+    onRequest: read, schema: notYet('Sample a table\'s rows', { params: TableParams, querystring: SampleQuery }),
+  }, later('Table browsing'));
+  app.post('/databases/:id/credentials/rotate', { onRequest: write, schema: notYet('Rotate the admin password', { params: IdParams }) }, later('Credential rotation'));
   // The password only for callers who may manage the instance.
-  app.get('/databases/:id/connection-string', { onRequest: read, schema: { params: IdParams } }, async (request) =>
-    views.connection(await instances.get(Number(request.params.id)), ctx.hasPermission(request, PERMISSIONS.write)));
-  app.post('/databases/:id/databases', { onRequest: write, schema: { params: IdParams } }, later('Inner databases and users'));
-  app.get('/databases/:id/databases', { onRequest: read, schema: { params: IdParams } }, later('Inner databases and users'));
-  app.post('/databases/:id/users', { onRequest: write, schema: { params: IdParams } }, later('Inner databases and users'));
-  app.get('/databases/:id/users', { onRequest: read, schema: { params: IdParams } }, later('Inner databases and users'));
+  app.get('/databases/:id/connection-string', {
+    onRequest: read,
+    schema: route(tag, 'Host, port, database, user and URI; the password only with the write permission',
+      { params: IdParams, response: { 200: ConnectionView } }, [403, 404, 409]),
+  }, async (request) => views.connection(await instances.get(Number(request.params.id)), ctx.hasPermission(request, PERMISSIONS.write)));
+  app.post('/databases/:id/databases', { onRequest: write, schema: notYet('Create an inner database', { params: IdParams }) }, later('Inner databases and users'));
+  app.get('/databases/:id/databases', { onRequest: read, schema: notYet('List inner databases', { params: IdParams }) }, later('Inner databases and users'));
+  app.post('/databases/:id/users', { onRequest: write, schema: notYet('Create a user', { params: IdParams }) }, later('Inner databases and users'));
+  app.get('/databases/:id/users', { onRequest: read, schema: notYet('List users', { params: IdParams }) }, later('Inner databases and users'));
 };

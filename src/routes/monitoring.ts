@@ -1,24 +1,40 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
 import { notImplemented } from '../errors.js';
-import { IdParams, LogsQuery, MetricsQuery } from '../http/schemas.js';
+import { IdParams, route } from '../http/schemas/common.js';
+import { InspectView, LogsQuery, LogsView, MetricsQuery, StatsView } from '../http/schemas/monitoring.js';
 import type { RouteOptions } from './route-options.js';
 
 const later = () => { throw notImplemented('Metrics history and health checks arrive with the scheduler issue'); };
+const tag = 'monitoring';
 
 export const monitoringRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
   const read = ctx.requirePermission(PERMISSIONS.read);
   const { instances } = services;
   const views = instances.reads;
   const row = (id: string) => instances.get(Number(id));
+  // An embedded instance has no container: stats and inspect answer 409 for it.
+  const containerErrors = [403, 404, 409, 503] as const;
 
-  app.get('/databases/:id/logs', { onRequest: read, schema: { params: IdParams, querystring: LogsQuery } }, async (request) =>
+  app.get('/databases/:id/logs', {
+    onRequest: read,
+    schema: route(tag, 'Log lines with levels parsed per engine', { params: IdParams, querystring: LogsQuery, response: { 200: LogsView } }, [...containerErrors]),
+  }, async (request) =>
     views.logs(await row(request.params.id), {
       tail: request.query.lines ?? 200, level: request.query.level,
       since: request.query.since === undefined ? undefined : new Date(request.query.since * 1000),
     }));
-  app.get('/databases/:id/metrics', { onRequest: read, schema: { params: IdParams, querystring: MetricsQuery } }, later);
-  app.get('/databases/:id/stats', { onRequest: read, schema: { params: IdParams } }, async (request) => views.stats(await row(request.params.id)));
-  app.get('/databases/:id/inspect', { onRequest: read, schema: { params: IdParams } }, async (request) => views.inspect(await row(request.params.id)));
-  app.get('/databases/:id/health', { onRequest: read, schema: { params: IdParams } }, later);
+  app.get('/databases/:id/metrics', {
+    onRequest: read, schema: route(tag, 'Metrics history (not offered yet)', { params: IdParams, querystring: MetricsQuery, response: {} }, [403, 501]),
+  }, later);
+  app.get('/databases/:id/stats', {
+    onRequest: read, schema: route(tag, 'Podman stats of the container, now', { params: IdParams, response: { 200: StatsView } }, [...containerErrors]),
+  }, async (request) => views.stats(await row(request.params.id)));
+  app.get('/databases/:id/inspect', {
+    onRequest: read,
+    schema: route(tag, 'Container facts and enforced limits, no env values', { params: IdParams, response: { 200: InspectView } }, [...containerErrors]),
+  }, async (request) => views.inspect(await row(request.params.id)));
+  app.get('/databases/:id/health', {
+    onRequest: read, schema: route(tag, 'Health checks (not offered yet)', { params: IdParams, response: {} }, [403, 501]),
+  }, later);
 };

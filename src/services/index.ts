@@ -18,6 +18,7 @@ import { RegistryAuth } from './images/registry-auth.js';
 import { defaultProber, type Prober } from './instances/probe-runner.js';
 import { ReadinessWaiter } from './instances/readiness.js';
 import { Reconciler } from './instances/reconciler.js';
+import { StorageMonitor } from './instances/storage-monitor.js';
 import { PortAllocator } from './network/port-allocator.js';
 import { VnetService } from './network/vnet-service.js';
 import { PodmanManager } from './podman/podman-manager.js';
@@ -47,6 +48,8 @@ export interface Services {
   reconciler: Reconciler;
   /** The engines' images: present or not, and their pulls (GET /images, POST /images/pull). */
   images: ImageCatalog;
+  /** Measures each instance's volume against its storage limit. */
+  storage: StorageMonitor;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -67,6 +70,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const volumes = new VolumeService({ dataDir, ownership: hostProbe.rootless ? 'rootless' : 'rootful' });
   const credentials = overrides.credentials ?? new CredentialManager(db, () => loadModuleKey(dataDir, config.masterKey));
   const logger = ctx.logger.child({ service: 'instances' });
+  const storage = overrides.storage ?? new StorageMonitor({ db, volumes, logger: ctx.logger.child({ service: 'storage' }) });
   const images = new ImageService({
     runtime, auth: new RegistryAuth(config.registryAuthFile), pullTimeoutMs: config.pullTimeoutS * 1000,
     logger: ctx.logger.child({ service: 'images' }),
@@ -81,7 +85,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   });
   const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
   const instances = overrides.instances ?? new InstanceManager({
-    db, credentials, volumes, config, logger,
+    db, credentials, volumes, config, logger, storage,
     drivers: new DriverSet({ container, embedded }),
     ports: new PortAllocator({ range: config.portRange, usedPorts: () => usedPorts(db) }),
   });
@@ -94,6 +98,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     prober,
     credentials,
     instances,
+    storage,
     images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
     reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' })),
   };

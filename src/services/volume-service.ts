@@ -32,6 +32,10 @@ export interface VolumeServiceOptions {
   unshareChown?: (owner: string, paths: string[]) => Promise<void>;
   /** For tests: how `podman unshare rm -rf` is run. */
   unshareRm?: (dir: string) => Promise<void>;
+  /** How long one `du` of an instance may take (default 60 s). */
+  duTimeoutMs?: number;
+  /** For tests: how `podman unshare du` is run (argv after `podman unshare`); resolves with du's stdout. */
+  unshareDu?: (argv: string[]) => Promise<string>;
 }
 
 export function parseOwner(owner: string | undefined): { uid: number; gid: number } | null {
@@ -164,6 +168,35 @@ export class VolumeService {
     await chmod(keyPath, 0o600);
     await this.own(owner, [p.tls, certPath, keyPath]);
     return { certPath, keyPath };
+  }
+
+  /**
+   * Bytes the instance's directory takes on disk (`du -s -B1`: allocated blocks, what fills the
+   * filesystem). Rootless: the engine's files belong to subuids, so du runs inside the user
+   * namespace. A file the engine removes during the walk only makes du complain; its total stands.
+   * null when the directory does not exist (a delete removed it meanwhile).
+   */
+  async usage(containerName: string): Promise<number | null> {
+    const p = this.paths(containerName);
+    const st = await lstat(p.root).catch(() => null);
+    if (!st) return null;
+    if (st.isSymbolicLink()) throw badRequest(`refusing to measure symlinked instance dir ${p.root}`);
+    await this.inside(p.root);
+    const du = ['du', '-s', '-B1', '--', p.root];
+    const rootless = this.options.ownership === 'rootless';
+    const stdout = rootless && this.options.unshareDu ? await this.options.unshareDu(du) : await this.runDu(rootless ? ['podman', 'unshare', ...du] : du);
+    const bytes = /^(\d+)\s/.exec(stdout);
+    if (!bytes) throw new Error(`du printed no total for ${p.root}`);
+    return Number(bytes[1]);
+  }
+
+  private async runDu([cmd, ...args]: string[]): Promise<string> {
+    const out = await run(cmd!, args, { timeout: this.options.duTimeoutMs ?? 60_000 }).catch((e: { stdout?: string; stderr?: string; killed?: boolean }) => {
+      const vanished = !e.killed && e.stderr && e.stderr.trim().split('\n').every((l) => /No such file or directory/.test(l));
+      if (vanished && /^\d+\s/.test(e.stdout ?? '')) return { stdout: e.stdout! };
+      throw e;
+    });
+    return out.stdout;
   }
 
   async exists(containerName: string): Promise<boolean> {

@@ -75,3 +75,22 @@ export async function transition(
   return db.updateTable(TABLES.instances).set({ ...patch, status: to, updated_at: sql<Date>`now()` })
     .where('id', '=', id).where('status', 'in', allowed).returningAll().executeTakeFirst();
 }
+
+/**
+ * Stores a volume measurement. The alert level is written only while it is still `previousAlert`
+ * (a compare-and-set): of two measurements racing over one crossing, one wins and logs it.
+ * Returns whether the level this call wrote was the one that moved it.
+ */
+export async function recordStorage(
+  db: Kysely<Database>, id: number, usedBytes: number, alert: NonNullable<InstanceRow['storage_alert']>,
+  previousAlert: InstanceRow['storage_alert'],
+): Promise<{ moved: boolean }> {
+  const at = new Date();
+  if (alert !== previousAlert) {
+    const moved = await db.updateTable(TABLES.instances).set({ storage_used_bytes: usedBytes, storage_checked_at: at, storage_alert: alert })
+      .where('id', '=', id).where('storage_alert', previousAlert === null ? 'is' : '=', previousAlert).returning('id').executeTakeFirst();
+    if (moved) return { moved: true };
+  }
+  await db.updateTable(TABLES.instances).set({ storage_used_bytes: usedBytes, storage_checked_at: at }).where('id', '=', id).execute();
+  return { moved: false };
+}

@@ -1,9 +1,10 @@
 import { listAdapters } from '../../services/adapters/registry.js';
 import type { EngineAdapter } from '../../services/adapters/types.js';
+import type { EngineView, SkuTable } from '../schemas/system.js';
 import { CUSTOM_MAX, CUSTOM_MIN, DEFAULT_SKU, SERIES, SKUS } from '../../services/orchestration/skus.js';
 
 /** One engine as GET /engines shows it: the original's fields plus image, ports and capabilities. */
-export function engineView(a: EngineAdapter) {
+export function engineView(a: EngineAdapter): EngineView {
   const primary = a.ports.find((p) => p.primary) ?? a.ports[0];
   const c = a.capabilities;
   return {
@@ -37,7 +38,7 @@ export function listEngines() {
 }
 
 /** The SKU table with each series' Podman behaviour (flags beyond --memory and --cpus). */
-export function listSkus() {
+export function listSkus(): SkuTable {
   return {
     default: DEFAULT_SKU,
     skus: SKUS.map((s) => ({

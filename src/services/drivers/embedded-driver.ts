@@ -1,9 +1,15 @@
-import type { InstanceRow } from '../../db/schema.js';
+import type { InstanceRow, LimitsEnforced } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
 import type { InstanceVolumes } from '../instances/collaborators.js';
 import type { ContainerInfo, ContainerStats } from '../runtime/container-runtime.js';
 import type { EmbeddedEngines } from './duckdb-files.js';
 import type { Admission, ConnectionView, InstanceDriver, Observation, ProbeOutcome, ProvisionJob } from './instance-driver.js';
+
+/** In-process: no cgroup holds the SKU's memory or CPU; the file's size is watched like any volume. */
+const EMBEDDED_LIMITS: LimitsEnforced = {
+  memory: false, cpu: false, storage: 'monitored',
+  notes: ['the database runs inside the module process: no container limits apply', 'storage size is monitored, not enforced by a filesystem quota'],
+};
 
 const noContainer = () => new ModuleError('CONFLICT', 'An embedded instance runs inside the module: it has no container to show');
 
@@ -23,7 +29,7 @@ export class EmbeddedDriver implements InstanceDriver {
   async provision(job: ProvisionJob): Promise<void> {
     await job.progress(10, 'preparing volumes');
     const paths = await this.volumes.prepare(job.row.container_name);
-    await job.progress(50, 'creating the database file', { volume_path: paths.root });
+    await job.progress(50, 'creating the database file', { volume_path: paths.root, limits_enforced: JSON.stringify(EMBEDDED_LIMITS) });
     await this.engines.create(job.row, paths.data);
   }
 

@@ -27,6 +27,8 @@ export class InstanceProvisioner {
         progress: 100, status_message: 'ready', started_at: new Date(), error_message: null,
       }, ['creating', 'starting']);
       if (!ready) this.s.deps.logger.warn({ instanceId: id }, 'create finished after the instance moved on (deleted?)');
+      // A first measurement now, so the row shows its usage before the first storage cycle; it never fails the create.
+      else if (this.s.deps.storage) void this.s.deps.storage.measure(ready);
     } catch (err) {
       await this.s.markFailed(id, err, password);
     }

@@ -9,6 +9,7 @@ import type { CredentialManager } from '../credential-manager.js';
 import type { DriverSet, InstanceDriver } from '../drivers/instance-driver.js';
 import type { InstanceVolumes, PortSource } from './collaborators.js';
 import { KeyedLock } from './keyed-lock.js';
+import type { StorageMonitor } from './storage-monitor.js';
 
 export interface InstanceManagerDeps {
   db: Kysely<Database>;
@@ -18,6 +19,8 @@ export interface InstanceManagerDeps {
   volumes: Pick<InstanceVolumes, 'exists'>;
   config: Config;
   logger: ModuleLogger;
+  /** Measures a new instance's volume as soon as its create completes (optional in fast tests). */
+  storage?: Pick<StorageMonitor, 'measure'>;
 }
 
 /** Podman did not answer (wedged or gone): reading anything more from it would only wait again. */

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
-import { buildHost, type HostApp } from '../../../host/build-host.js';
+import { buildHost, type HostApp, type HostOverrides } from '../../../host/build-host.js';
 import { bearer, tempDir, testConfig } from '../../helpers/host.js';
 
 const run = promisify(execFile);
@@ -29,11 +29,12 @@ export interface ModuleUnderTest {
   close(): Promise<void>;
 }
 
-export async function startModule(env: Record<string, string> = {}, dir?: string): Promise<ModuleUnderTest> {
+/** `host`: further buildHost overrides (services, a shared store, hooks on the bare Fastify instance). */
+export async function startModule(env: Record<string, string> = {}, dir?: string, host: HostOverrides = {}): Promise<ModuleUnderTest> {
   const data = dir ? { path: dir, remove: async () => {} } : await tempDir('flux-e2e-');
   const app = await buildHost(testConfig(data.path, {
     FLUX_ADMIN_TOKEN: ADMIN, FLUX_READ_TOKEN: READER, FLUX_DATABASES_PORT_RANGE: '31000-31999', ...passThroughEnv(), ...env,
-  }), { logger: false });
+  }), { logger: false, ...host });
   const api = async (method: string, url: string, body?: unknown, token = ADMIN) => {
     const res = await app.inject({ method: method as never, url: `/api/modules/databases${url}`, headers: bearer(token), ...(body === undefined ? {} : { payload: body as object }) });
     return { status: res.statusCode, body: res.body ? res.json() : undefined };

@@ -1,0 +1,91 @@
+import { Type, type Static } from 'typebox';
+import { LimitsEnforced } from './instances.js';
+import { literals, Nullable } from './common.js';
+
+const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
+
+export const LogsQuery = Type.Object({
+  lines: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 200 })),
+  level: Type.Optional(literals(['all', ...LOG_LEVELS, ''])),
+  since: Type.Optional(Type.Integer({ minimum: 0, maximum: 32_503_680_000, description: 'Unix seconds: only lines logged at or after it' })),
+}, { additionalProperties: false });
+export const MetricsQuery = Type.Object({
+  hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 })),
+}, { additionalProperties: false });
+
+export const LogsView = Type.Object({
+  entries: Type.Array(Type.Object({
+    timestamp: Nullable(Type.String()),
+    level: literals(LOG_LEVELS),
+    stream: literals(['stdout', 'stderr']),
+    message: Type.String(),
+  })),
+}, { description: 'the container\'s log lines, each with the level parsed per engine (none for an embedded instance)' });
+
+export const StatsView = Type.Object({
+  container_name: Type.String(),
+  cpu_percent: Type.Number(),
+  memory_used_mb: Type.Number(),
+  memory_limit_mb: Type.Number(),
+  memory_percent: Type.Number(),
+  mem_usage: Type.String(),
+  mem_percent: Type.String(),
+  net_io: Type.Object({ rx_bytes: Type.Number(), tx_bytes: Type.Number() }),
+  block_io: Type.Object({ read_bytes: Type.Number(), write_bytes: Type.Number() }),
+  pids: Type.Integer(),
+}, { description: 'Podman stats of the instance\'s container, read now' });
+
+const PortBinding = Type.Object({
+  containerPort: Type.Integer(), hostPort: Type.Integer(), hostIp: Type.String(), protocol: Type.Optional(literals(['tcp', 'udp'])),
+});
+const Ulimit = Type.Object({ name: literals(['nofile', 'nproc', 'memlock']), soft: Type.Number(), hard: Type.Number() });
+
+export const InspectView = Type.Object({
+  container: Type.Object({
+    id: Type.String(),
+    name: Type.String(),
+    image: Type.String(),
+    created: Type.String(),
+    labels: Type.Record(Type.String(), Type.String()),
+    state: Type.Object({
+      status: literals(['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead', 'unknown']),
+      running: Type.Boolean(),
+      exitCode: Nullable(Type.Integer()),
+      startedAt: Nullable(Type.String()),
+      finishedAt: Nullable(Type.String()),
+      oomKilled: Type.Boolean(),
+      error: Type.Optional(Type.String()),
+    }),
+    env_names: Type.Array(Type.String(), { description: 'names only: values never leave the module' }),
+    network: Type.Object({
+      ports: Type.Array(PortBinding),
+      networks: Type.Record(Type.String(), Type.Object({ ipAddress: Type.String() })),
+    }),
+    mounts: Type.Array(Type.Object({ source: Type.String(), target: Type.String(), readOnly: Type.Boolean() })),
+    host_config: Type.Object({
+      memoryBytes: Type.Number(),
+      nanoCpus: Type.Number(),
+      cpuShares: Type.Number(),
+      memorySwapBytes: Type.Number(),
+      memorySwappiness: Nullable(Type.Number()),
+      oomScoreAdj: Type.Number(),
+      pidsLimit: Type.Number(),
+      capAdd: Type.Array(Type.String()),
+      capDrop: Type.Array(Type.String()),
+      securityOpt: Type.Array(Type.String()),
+      readOnlyRootfs: Type.Boolean(),
+      privileged: Type.Boolean(),
+      networkMode: Type.String(),
+      pidMode: Type.String(),
+      restartPolicy: Type.String(),
+      ulimits: Type.Array(Ulimit),
+    }),
+  }),
+  limits_enforced: LimitsEnforced,
+}, { description: 'container facts and what the host enforces; no environment values' });
+
+export type LogsQuery = Static<typeof LogsQuery>;
+export type MetricsQuery = Static<typeof MetricsQuery>;
+export type LogsView = Static<typeof LogsView>;
+export type StatsView = Static<typeof StatsView>;
+export type InspectView = Static<typeof InspectView>;
