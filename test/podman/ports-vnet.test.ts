@@ -75,7 +75,7 @@ describe('host ports', () => {
     expect(await eventually(() => hello(p2), 'hello from two\n')).toBe('hello from two\n');
     // A published port is bound on the host now: the allocator's bind test must skip it.
     const onlyThose = new PortAllocator({ range: { low: Math.min(p1, p2), high: Math.min(p1, p2) }, usedPorts: async () => new Set() });
-    await expect(onlyThose.allocate()).rejects.toThrow(/no free host port/);
+    await expect(onlyThose.allocate()).rejects.toMatchObject({ code: 'PORTS_EXHAUSTED' });
   });
 
   it('concurrent allocations never collide and skip stored and bound ports', async () => {
@@ -88,7 +88,7 @@ describe('host ports', () => {
       expect(got).not.toContain(33000);
       expect(got).not.toContain(33001);
       expect(got).not.toContain(33005);
-      await expect(ports.allocate()).rejects.toThrow(/no free host port in 33000-33059/);
+      await expect(ports.allocate()).rejects.toThrow(/No free host port in 33000-33059/);
       ports.release(got[0]!);
       expect(await ports.allocate()).toBe(got[0]);
     } finally {

@@ -82,7 +82,7 @@ describe('PortAllocator', () => {
   it('skips stored, reserved and unbindable ports and frees on release', async () => {
     const a = new PortAllocator({ range: { low: 100, high: 104 }, usedPorts: async () => new Set([100]), isBindable: async (p) => p !== 102, random: () => 0 });
     expect((await Promise.all([a.allocate(), a.allocate(), a.allocate()])).sort()).toEqual([101, 103, 104]);
-    await expect(a.allocate()).rejects.toThrow(/no free host port/);
+    await expect(a.allocate()).rejects.toMatchObject({ code: 'PORTS_EXHAUSTED', statusCode: 503, message: expect.stringMatching(/No free host port in 100-104/) });
     a.release(103);
     expect(await a.allocate()).toBe(103);
   });

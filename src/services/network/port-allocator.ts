@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { ModuleError } from '../../errors.js';
 
 export interface PortAllocatorOptions {
   range: { low: number; high: number };
@@ -61,7 +62,7 @@ export class PortAllocator {
       if (await this.isBindable(port)) return port;
       this.reserved.delete(port);
     }
-    throw new Error(`no free host port in ${low}-${high} (${used.size} stored, ${this.reserved.size} reserved)`);
+    throw new ModuleError('PORTS_EXHAUSTED', `No free host port in ${low}-${high} (${used.size} held by instances, ${this.reserved.size} being reserved); widen FLUX_DATABASES_PORT_RANGE or delete instances`);
   }
 
   /** Drops the in-process reservation (after the port is stored, or when the create failed). */
