@@ -14,12 +14,18 @@ export class CredentialManager {
   constructor(private readonly db: Kysely<Database>, private readonly key: () => Promise<Buffer>) {}
 
   private secretBox(): Promise<SecretBox> {
-    return (this.box ??= this.key().then((k) => new SecretBox(k)));
+    if (!this.box) {
+      const loading = this.key().then((k) => new SecretBox(k));
+      // A failed load (key file unreadable, wrong length) is tried again on the next use, not cached.
+      loading.catch(() => { if (this.box === loading) this.box = undefined; });
+      this.box = loading;
+    }
+    return this.box;
   }
 
   async store(instanceId: number, kind: CredentialKind, username: string, secret: string): Promise<void> {
     const box = await this.secretBox();
-    const sealed = box.encrypt(secret);
+    const sealed = box.encrypt(secret, sealContext(instanceId, kind, username));
     await this.db
       .insertInto(TABLES.credentials)
       .values({ instance_id: instanceId, kind, username, secret_ciphertext: sealed, key_id: box.keyId })
@@ -33,6 +39,20 @@ export class CredentialManager {
     const row = await this.db.selectFrom(TABLES.credentials).selectAll()
       .where('instance_id', '=', instanceId).where('kind', '=', kind)
       .orderBy('id', 'desc').executeTakeFirst();
-    return row ? { username: row.username, secret: (await this.secretBox()).decrypt(row.secret_ciphertext) } : null;
+    if (!row) return null;
+    const box = await this.secretBox();
+    const context = sealContext(row.instance_id, row.kind, row.username);
+    const secret = box.decrypt(row.secret_ciphertext, context);
+    if (SecretBox.isLegacy(row.secret_ciphertext)) {
+      // Bind the earlier, unbound form to its row now; only if nobody rewrote the row meanwhile.
+      await this.db.updateTable(TABLES.credentials).set({ secret_ciphertext: box.encrypt(secret, context), key_id: box.keyId })
+        .where('id', '=', row.id).where('secret_ciphertext', '=', row.secret_ciphertext).execute();
+    }
+    return { username: row.username, secret };
   }
+}
+
+/** The associated data a credential is sealed with: the row it belongs to. */
+function sealContext(instanceId: number, kind: CredentialKind, username: string): string {
+  return JSON.stringify(['620600.credential', instanceId, kind, username]);
 }
