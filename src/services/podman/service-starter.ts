@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { lstat, mkdir, open, unlink } from 'node:fs/promises';
+import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pingSocket } from '../runtime/socket-discovery.js';
@@ -10,6 +11,20 @@ export interface ServiceStart {
   reachable: boolean;
   pid?: number;
   message: string;
+}
+
+/**
+ * Whether a process listens on a unix socket: only a refused connection (ECONNREFUSED: the file
+ * is left, nobody accepts) proves it stale. A connection, or any other error, counts as in use.
+ */
+export function socketListener(socketPath: string, timeoutMs = 1000): Promise<'refused' | 'listening' | string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ path: socketPath });
+    const done = (result: string) => { clearTimeout(timer); socket.destroy(); resolve(result); };
+    const timer = setTimeout(() => done('connect timed out'), timeoutMs);
+    socket.once('connect', () => done('listening'));
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code === 'ECONNREFUSED' ? 'refused' : err.code ?? err.message));
+  });
 }
 
 /**
@@ -24,9 +39,16 @@ export async function ensurePodmanService(options: {
 }): Promise<ServiceStart> {
   const { socketPath, logFile } = options;
   if (await pingSocket(socketPath)) return { started: false, reachable: true, message: `Podman API already answers on ${socketPath}` };
-  // A socket file left by a dead service makes the new one fail to bind.
-  const stale = await lstat(socketPath).catch(() => null);
-  if (stale?.isSocket()) await unlink(socketPath);
+  // A socket file left by a dead service makes the new one fail to bind; but a socket someone
+  // listens on (a Podman busy starting, any other service) is never unlinked.
+  const existing = await lstat(socketPath).catch(() => null);
+  if (existing?.isSocket()) {
+    const listener = await socketListener(socketPath);
+    if (listener !== 'refused') {
+      return { started: false, reachable: false, message: `${socketPath} is in use (${listener}) but does not answer as the Podman API; left untouched` };
+    }
+    await unlink(socketPath);
+  }
   await mkdir(path.dirname(socketPath), { recursive: true });
   await mkdir(path.dirname(logFile), { recursive: true, mode: 0o700 });
   const log = await open(logFile, 'a', 0o600);
