@@ -81,7 +81,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     hostReachesVnets: !hostProbe.rootless,
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
-    vnets: new VnetService({ runtime, usedIps: (name) => usedVnetIps(db, name) }),
+    vnets: new VnetService({ runtime, ownLabels, usedIps: (name) => usedVnetIps(db, name) }),
   });
   const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
   const instances = overrides.instances ?? new InstanceManager({

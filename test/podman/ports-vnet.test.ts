@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LABELS } from '../../src/constants.js';
 import { ModuleError } from '../../src/errors.js';
 import { ContainerOrchestrator, bindPort, type OrchestratorInput } from '../../src/services/container-orchestrator.js';
 import { PortAllocator } from '../../src/services/network/port-allocator.js';
@@ -102,6 +103,7 @@ describe('VNets (Podman bridge networks)', () => {
   const vnets = new VnetService({
     runtime: run.runtime,
     usedIps: async (v) => new Set(stored.get(v) ?? []),
+    ownLabels: { [LABELS.installation]: run.id },
     networkName: (v) => run.name(v),
     extraLabels: run.labels,
   });

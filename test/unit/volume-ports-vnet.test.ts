@@ -116,7 +116,7 @@ describe('ipv4 and VnetService', () => {
   it('picks a subnet no existing network overlaps, labels it, and hands out distinct IPs', async () => {
     const rt = fakeRuntime([{ name: 'other', id: 'o', subnet: '10.89.128.0/23', gateway: null, labels: {} }]);
     const used = new Set<string>(['10.89.130.2']);
-    const v = new VnetService({ runtime: rt, usedIps: async () => used });
+    const v = new VnetService({ runtime: rt, ownLabels: {}, usedIps: async () => used });
     const [a, b] = await Promise.all([v.ensure('a', 1), v.ensure('b', 2)]);
     expect(a.subnet).toBe('10.89.130.0/24');
     expect(b.subnet).toBe('10.89.131.0/24');
@@ -127,7 +127,7 @@ describe('ipv4 and VnetService', () => {
 
   it('refuses to adopt an unlabelled network and removes only its own when unused', async () => {
     const rt = fakeRuntime([{ name: 'fluxdb-x', id: 'x', subnet: '10.1.0.0/24', gateway: null, labels: {} }]);
-    const v = new VnetService({ runtime: rt, usedIps: async () => new Set() });
+    const v = new VnetService({ runtime: rt, ownLabels: {}, usedIps: async () => new Set() });
     await expect(v.ensure('x')).rejects.toMatchObject({ statusCode: 409 });
     await v.releaseIfUnused('x');
     expect(rt.nets.has('fluxdb-x')).toBe(true);
@@ -155,7 +155,7 @@ describe('reservations expire', () => {
       createNetwork: async (s: NetworkSpec) => { const n = { name: s.name, id: s.name, subnet: s.subnet, gateway: null, labels: s.labels }; nets.set(s.name, n); return n; },
       removeNetwork: async (n: string) => void nets.delete(n),
     };
-    const v = new VnetService({ runtime: rt, usedIps: async () => new Set(), now: () => now, reservationTtlMs: 1000 });
+    const v = new VnetService({ runtime: rt, ownLabels: {}, usedIps: async () => new Set(), now: () => now, reservationTtlMs: 1000 });
     await v.ensure('z');
     await v.allocateIp('z');
     await v.releaseIfUnused('z');

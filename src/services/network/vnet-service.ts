@@ -8,12 +8,17 @@ export const DEFAULT_VNET_POOL = '10.89.128.0/17';
 
 export interface VnetServiceOptions {
   runtime: Pick<ContainerRuntime, 'listNetworks' | 'inspectNetwork' | 'createNetwork' | 'removeNetwork'>;
+  /**
+   * This installation's labels (LABELS.installation): put on every VNet network it creates, and
+   * required on any it uses or removes, so two installations never share a network.
+   */
+  ownLabels: Record<string, string>;
   /** IPs stored for instances on this VNet (instances table, UNIQUE(vnet_name, vnet_ip)). */
   usedIps: (vnetName: string) => Promise<Set<string>>;
   /** Pool split into /subnetPrefix networks; default 10.89.128.0/17 into /24s. */
   pool?: string;
   subnetPrefix?: number;
-  /** Podman network name for a VNet; default `fluxdb-<vnet>`. */
+  /** Podman network name for a VNet; default `fluxdb-<installation, 8 hex>-<vnet>` (names are host-wide). */
   networkName?: (vnetName: string) => string;
   /** Extra labels on created networks (tests mark their runs with it). */
   extraLabels?: Record<string, string>;
@@ -36,7 +41,8 @@ export class VnetService {
   constructor(private readonly options: VnetServiceOptions) {}
 
   networkName(vnetName: string): string {
-    return (this.options.networkName ?? ((n) => `fluxdb-${n}`))(vnetName);
+    const installation = (this.options.ownLabels[LABELS.installation] ?? '').slice(0, 8);
+    return (this.options.networkName ?? ((n) => `fluxdb-${installation ? `${installation}-` : ''}${n}`))(vnetName);
   }
 
   /** One network change at a time: two new VNets must not pick the same free subnet. */
@@ -46,8 +52,9 @@ export class VnetService {
     return next;
   }
 
+  /** The module's label and this installation's: another installation's VNet of the same name is not ours. */
   private ownedBy(labels: Record<string, string>): boolean {
-    return labels[LABELS.module] === MODULE_ID;
+    return labels[LABELS.module] === MODULE_ID && Object.entries(this.options.ownLabels).every(([k, v]) => labels[k] === v);
   }
 
   /** The VNet's network, created on first use. A same-named network the module did not label is refused. */
@@ -56,7 +63,7 @@ export class VnetService {
       const name = this.networkName(vnetName);
       const existing = await this.options.runtime.inspectNetwork(name);
       if (existing) {
-        if (!this.ownedBy(existing.labels)) throw conflict(`Podman network ${name} exists and was not created by this module`);
+        if (!this.ownedBy(existing.labels)) throw conflict(`Podman network ${name} exists and was not created by this installation of the module`);
         if (!existing.subnet) throw conflict(`Podman network ${name} has no IPv4 subnet`);
         return { name, subnet: existing.subnet };
       }
@@ -73,6 +80,7 @@ export class VnetService {
           gateway: gatewayOf(candidate),
           labels: {
             ...this.options.extraLabels,
+            ...this.options.ownLabels,
             [LABELS.module]: MODULE_ID,
             [LABELS.purpose]: 'vnet',
             [VNET_LABEL]: vnetName,
@@ -112,7 +120,7 @@ export class VnetService {
     this.reservedIps.get(vnetName)?.delete(ip);
   }
 
-  /** Removes the VNet's network when no stored instance uses it, and only if this module labelled it. */
+  /** Removes the VNet's network when no stored instance uses it, and only if this installation labelled it. */
   releaseIfUnused(vnetName: string): Promise<void> {
     return this.serial(async () => {
       if ((await this.options.usedIps(vnetName)).size > 0) return;
