@@ -2,6 +2,7 @@ import type { InstanceRow } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
 import type { EngineAdapter } from '../adapters/types.js';
 import type { BindMount, ContainerSpec, PortBinding } from '../runtime/container-runtime.js';
+import { ensureImageForCreate } from '../images/create-pull.js';
 import type { ContainerDriver } from './container-driver.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import type { ProvisionJob } from './instance-driver.js';
@@ -44,6 +45,7 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
     instanceId: row.id, containerName: row.container_name, engine: adapter, image: row.image, plan, sizing,
     ports: portBindings(row, adapter), mounts, network,
   });
+  await ensureImageForCreate(deps.images, row.image, job.progress, (err) => deps.logger.warn({ instanceId: row.id, err: (err as Error).message }, 'pull progress not written'));
   const { id: containerId } = await createOwnContainer(runtime, spec);
   row = { ...row, container_id: containerId };
   await job.progress(50, 'starting', { container_id: containerId, limits_enforced: JSON.stringify(limits) });
