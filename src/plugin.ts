@@ -4,6 +4,7 @@ import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
+import { imageRoutes } from './routes/images.js';
 import { instanceRoutes } from './routes/instances.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { systemRoutes } from './routes/system.js';
@@ -26,10 +27,12 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
   await registerOpenApi(app);
-  for (const routes of [systemRoutes, instanceRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
+  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
+  // A pull under way is cancelled with the module (its waiters see the failure), never left running.
+  app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
   services.background.every('storage', ctx.config.storageIntervalS * 1000, (signal) => services.storage.measureAll(signal), { runAtStart: true });
 };
