@@ -134,6 +134,15 @@ describe('system routes answer what their schemas say', () => {
   });
 });
 
+describe('image routes answer what their schemas say', () => {
+  it('GET /images as reader and admin; POST /images/pull refuses a reader and bad input', async () => {
+    await call('GET', '/images', tokens.read, 200);
+    await call('GET', '/images', tokens.admin, 200);
+    await call('POST', '/images/pull', tokens.read, 403, { engine: 'postgresql' });
+    await call('POST', '/images/pull', tokens.admin, 400, { engine: 'postgresql', version: 'bad version!' });
+  });
+});
+
 describe('instance routes without an instance', () => {
   it('answers the list, a missing instance, bad input and a forbidden write as declared', async () => {
     expect((await call('GET', '/databases', tokens.read, 200)).json()).toEqual([]);
