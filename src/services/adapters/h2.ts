@@ -59,6 +59,10 @@ export class H2Adapter extends BaseAdapter {
     };
   }
 
+  /**
+   * The TCP server's port, from the host. Nothing can authenticate before the first start: the
+   * database and its admin exist only once the first-start step (run after this probe) made them.
+   */
   protected probe(_input: AdapterInput): Probe {
     return { kind: 'tcp', containerPort: 1521 };
   }
