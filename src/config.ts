@@ -31,6 +31,12 @@ const envSchema = z.object({
   /** containers-auth.json with registry credentials (`podman login --authfile FILE`); read at each pull. */
   FLUX_DATABASES_REGISTRY_AUTH_FILE: z.string().min(1).optional(),
   FLUX_DATABASES_HEALTH_INTERVAL_S: intFrom(5, 86400).default(30),
+  /** Consecutive failed checks before an instance shows `unhealthy`. */
+  FLUX_DATABASES_UNHEALTHY_AFTER: intFrom(1, 100).default(3),
+  /** How long one health check (or one instance's metrics sample) may take. */
+  FLUX_DATABASES_CHECK_TIMEOUT_S: intFrom(1, 300).default(10),
+  /** Instances checked (and sampled) at once. */
+  FLUX_DATABASES_CHECK_CONCURRENCY: intFrom(1, 64).default(4),
   FLUX_DATABASES_METRICS_INTERVAL_S: intFrom(5, 86400).default(60),
   FLUX_DATABASES_RECONCILE_INTERVAL_S: intFrom(5, 86400).default(60),
   /** How often each instance's volume usage is measured (du of its directory). */
@@ -70,6 +76,9 @@ export interface Config {
   /** Absolute path of a containers-auth.json file; its content is never logged or returned. */
   registryAuthFile?: string;
   healthIntervalS: number;
+  unhealthyAfter: number;
+  checkTimeoutS: number;
+  checkConcurrency: number;
   metricsIntervalS: number;
   reconcileIntervalS: number;
   storageIntervalS: number;
@@ -123,6 +132,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     pullTimeoutS: e.FLUX_DATABASES_PULL_TIMEOUT_S,
     registryAuthFile: e.FLUX_DATABASES_REGISTRY_AUTH_FILE === undefined ? undefined : path.resolve(e.FLUX_DATABASES_REGISTRY_AUTH_FILE),
     healthIntervalS: e.FLUX_DATABASES_HEALTH_INTERVAL_S,
+    unhealthyAfter: e.FLUX_DATABASES_UNHEALTHY_AFTER,
+    checkTimeoutS: e.FLUX_DATABASES_CHECK_TIMEOUT_S,
+    checkConcurrency: e.FLUX_DATABASES_CHECK_CONCURRENCY,
     metricsIntervalS: e.FLUX_DATABASES_METRICS_INTERVAL_S,
     reconcileIntervalS: e.FLUX_DATABASES_RECONCILE_INTERVAL_S,
     storageIntervalS: e.FLUX_DATABASES_STORAGE_INTERVAL_S,

@@ -13,6 +13,10 @@ export const TABLES = {
   credentials: `${TABLE_PREFIX}_credentials`,
   users: `${TABLE_PREFIX}_users`,
   databases: `${TABLE_PREFIX}_databases`,
+  // Beyond the seed's eight: monitoring.
+  statusEvents: `${TABLE_PREFIX}_status_events`,
+  metricRollups: `${TABLE_PREFIX}_metric_rollups`,
+  alerts: `${TABLE_PREFIX}_alerts`,
 } as const;
 
 /** Where the migrator records what it applied (infrastructure, not one of the 8 data tables). */

@@ -31,6 +31,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
+  scheduleHealth(ctx, services);
   // A pull under way is cancelled with the module (its waiters see the failure), never left running.
   app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
@@ -42,4 +43,11 @@ function scheduleReconciliation(ctx: ModuleContext, services: Services): void {
   services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, async () => {
     await services.reconciler.runIfIdle();
   }, { runAtStart: true });
+}
+
+/** Health checks on their interval, Podman's event stream for deaths in between, and retention of the history. */
+function scheduleHealth(ctx: ModuleContext, services: Services): void {
+  services.background.every('health', ctx.config.healthIntervalS * 1000, () => services.health.checkAll());
+  services.background.spawn((signal) => services.health.watch(signal));
+  services.background.every('health-retention', 6 * 3600_000, async () => { await services.health.prune(); }, { runAtStart: true });
 }

@@ -53,7 +53,7 @@ export interface InstancesTable {
   vnet_subnet: string | null;
   vnet_ip: string | null;
   options: Json<Record<string, unknown>>;
-  last_health: string | null;
+  last_health: 'healthy' | 'degraded' | 'unhealthy' | 'unknown' | null;
   last_health_at: NullableTimestamp;
   started_at: NullableTimestamp;
   created_at: Timestamp;
@@ -62,15 +62,17 @@ export interface InstancesTable {
   delete_keep_data: boolean | null;
   /** The adapter's one-time first-start steps ran to the end. */
   first_start_done: Generated<boolean>;
+  /** Manifest digest of the image the container was created from (pulled, or as found locally). */
+  image_digest: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The create's image pull: bytes, layers, percent; its outcome once it ended. */
+  pull_progress: ColumnType<PullStatus | null, string | null | undefined, string | null>;
   /** Bytes the instance's directory takes on disk, as last measured (BIGINT: a string from pg). */
   storage_used_bytes: ColumnType<string | null, number | null | undefined, number | null>;
   storage_checked_at: NullableTimestamp;
   /** The storage level last logged: a crossing of 80 % or 95 % is logged once. */
   storage_alert: 'ok' | 'warning' | 'critical' | null;
-  /** Manifest digest of the image the container was created from (pulled, or as found locally). */
-  image_digest: ColumnType<string | null, string | null | undefined, string | null>;
-  /** The create's image pull: bytes, layers, percent; its outcome once it ended. */
-  pull_progress: ColumnType<PullStatus | null, string | null | undefined, string | null>;
+  /** Per-instance overrides of the built-in alert rules. */
+  alert_rules: ColumnType<Record<string, { enabled?: boolean; threshold?: number }>, string | undefined, string>;
 }
 
 export interface CredentialsTable {
@@ -154,6 +156,39 @@ export interface HealthHistoryTable {
   details: Json<Record<string, unknown>>;
 }
 
+export interface StatusEventsTable {
+  id: Generated<string>;
+  instance_id: number;
+  at: Timestamp;
+  from_status: string;
+  to_status: string;
+  reason: string;
+}
+
+export interface MetricRollupsTable {
+  instance_id: number;
+  resolution: '5m' | '1h';
+  bucket: Timestamp;
+  metric: string;
+  avg: number;
+  max: number;
+  samples: number;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  instance_id: number;
+  rule: string;
+  severity: 'warning' | 'critical';
+  state: 'firing' | 'resolved';
+  value: number | null;
+  threshold: number | null;
+  message: string;
+  fired_at: Timestamp;
+  resolved_at: NullableTimestamp;
+  delivery: Json<Record<string, unknown>>;
+}
+
 /** Kysely's view of the store; keys are the real (prefixed) table names. */
 export interface Database {
   '620600_databases_instances': InstancesTable;
@@ -164,6 +199,9 @@ export interface Database {
   '620600_databases_backups': BackupsTable;
   '620600_databases_metrics': MetricsTable;
   '620600_databases_health_history': HealthHistoryTable;
+  '620600_databases_status_events': StatusEventsTable;
+  '620600_databases_metric_rollups': MetricRollupsTable;
+  '620600_databases_alerts': AlertsTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

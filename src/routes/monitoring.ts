@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
 import { notImplemented } from '../errors.js';
 import { IdParams, route } from '../http/schemas/common.js';
-import { InspectView, LogsQuery, LogsView, MetricsQuery, StatsView } from '../http/schemas/monitoring.js';
+import { HealthView, InspectView, LogsQuery, LogsView, MetricsQuery, RangeQuery, StatsView } from '../http/schemas/monitoring.js';
 import type { RouteOptions } from './route-options.js';
 
 const later = () => { throw notImplemented('Metrics history and health checks arrive with the scheduler issue'); };
@@ -35,6 +35,7 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (
     schema: route(tag, 'Container facts and enforced limits, no env values', { params: IdParams, response: { 200: InspectView } }, [...containerErrors]),
   }, async (request) => views.inspect(await row(request.params.id)));
   app.get('/databases/:id/health', {
-    onRequest: read, schema: route(tag, 'Health checks (not offered yet)', { params: IdParams, response: {} }, [403, 501]),
-  }, later);
+    onRequest: read,
+    schema: route(tag, 'Health now, uptime over 24 h, 7 d and 30 d, history and status changes', { params: IdParams, querystring: RangeQuery, response: { 200: HealthView } }, [403, 404]),
+  }, async (request) => services.health.report(await row(request.params.id), request.query.range ?? '24h'));
 };

@@ -9,6 +9,7 @@ import { ContainerDriver } from './drivers/container-driver.js';
 import { DuckDbEngines } from './drivers/duckdb-files.js';
 import { EmbeddedDriver } from './drivers/embedded-driver.js';
 import { DriverSet } from './drivers/instance-driver.js';
+import { HealthMonitor } from './health-monitor.js';
 import { HostProbe } from './host/host-probe.js';
 import { SystemReport } from './host/system-report.js';
 import { InstanceManager } from './instance-manager.js';
@@ -27,6 +28,7 @@ import { PodmanRuntime } from './runtime/podman-runtime.js';
 import { withDeadlines } from './runtime/runtime-deadlines.js';
 import { discoverSocket } from './runtime/socket-discovery.js';
 import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
+import { systemClock } from './scheduler/clock.js';
 import { loadModuleKey } from './security/secret-box.js';
 import { VolumeService } from './volume-service.js';
 
@@ -50,6 +52,8 @@ export interface Services {
   images: ImageCatalog;
   /** Measures each instance's volume against its storage limit. */
   storage: StorageMonitor;
+  /** Health checks, their history and uptime, and Podman's event stream. */
+  health: HealthMonitor;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -89,11 +93,17 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     drivers: new DriverSet({ container, embedded }),
     ports: new PortAllocator({ range: config.portRange, usedPorts: () => usedPorts(db) }),
   });
+  const background = overrides.background ?? schedulerFor(ctx);
+  const health = overrides.health ?? new HealthMonitor({
+    db, support: instances.support, runtime, config, scheduler: background, clock: systemClock, ownLabels,
+    logger: ctx.logger.child({ service: 'health' }),
+  });
   return {
     hostProbe,
     podman,
     system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
-    background: overrides.background ?? schedulerFor(ctx),
+    background,
+    health,
     runtime,
     prober,
     credentials,

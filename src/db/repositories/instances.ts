@@ -94,3 +94,7 @@ export async function recordStorage(
   await db.updateTable(TABLES.instances).set({ storage_used_bytes: usedBytes, storage_checked_at: at }).where('id', '=', id).execute();
   return { moved: false };
 }
+
+export async function findInstanceByContainerId(db: Kysely<Database>, containerId: string): Promise<InstanceRow | undefined> {
+  return db.selectFrom(TABLES.instances).selectAll().where('container_id', '=', containerId).executeTakeFirst();
+}

@@ -6,7 +6,7 @@ import { ENGINE_IDS } from '../../services/adapters/types.js';
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
 /** One value of a fixed list (a JSON Schema enum), typed as the list's union. */
-export const literals = <T extends string>(values: readonly T[]) => Type.Enum(values);
+export const literals = <T extends string>(values: readonly T[], options: Record<string, unknown> = {}) => Type.Enum(values, options);
 export const EngineId = literals(ENGINE_IDS);
 
 /** Instance and snapshot ids: positive integers of at most 10 digits, as strings in the path. */

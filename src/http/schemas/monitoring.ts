@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { LimitsEnforced } from './instances.js';
+import { InstanceStatus, LimitsEnforced } from './instances.js';
 import { literals, Nullable } from './common.js';
 
 const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
@@ -12,6 +12,35 @@ export const LogsQuery = Type.Object({
 export const MetricsQuery = Type.Object({
   hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 })),
 }, { additionalProperties: false });
+
+export const RANGE_NAMES = ['1h', '6h', '24h', '7d', '30d'] as const;
+export const RangeQuery = Type.Object({
+  range: Type.Optional(literals(RANGE_NAMES, { default: '24h' })),
+}, { additionalProperties: false });
+
+const Uptime = Type.Object({
+  percent: Nullable(Type.Number({ description: 'of the observed time; null when nothing was observed' })),
+  observed_s: Type.Integer(),
+});
+const HealthStatus = literals(['healthy', 'degraded', 'unhealthy', 'unknown']);
+
+export const HealthView = Type.Object({
+  instance_id: Type.Integer(),
+  status: InstanceStatus,
+  health: Nullable(HealthStatus),
+  last_check: Nullable(Type.Object({
+    at: Type.String(), status: HealthStatus, response_time_ms: Nullable(Type.Number()), message: Nullable(Type.String()),
+  })),
+  uptime: Type.Object({ '24h': Uptime, '7d': Uptime, '30d': Uptime }),
+  range: literals(RANGE_NAMES),
+  bucket_s: Type.Integer({ description: 'the history\'s bucket size: the range in at most ~500 buckets' }),
+  history: Type.Array(Type.Object({
+    at: Type.String(), checks: Type.Integer(), healthy: Type.Integer(), unhealthy: Type.Integer(), unknown: Type.Integer(),
+    avg_response_ms: Nullable(Type.Number()), max_response_ms: Nullable(Type.Number()),
+  })),
+  transitions: Type.Array(Type.Object({ at: Type.String(), from: Type.String(), to: Type.String(), reason: Type.String() })),
+}, { description: 'health now and over the range: checks, uptime, status changes' });
+export type HealthView = Static<typeof HealthView>;
 
 export const LogsView = Type.Object({
   entries: Type.Array(Type.Object({

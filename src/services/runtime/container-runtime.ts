@@ -150,6 +150,15 @@ export interface ContainerStats {
   pids: number;
 }
 
+/** A container event from the runtime's stream (die, stop, start, oom ...). */
+export interface RuntimeEvent {
+  action: string;
+  containerId: string;
+  name: string;
+  exitCode: number | null;
+  time: Date;
+}
+
 /** An image pull so far, summed over the layers Podman has announced (more may follow). */
 export interface ImagePullProgress {
   layersDone: number;
@@ -243,5 +252,11 @@ export interface ContainerRuntime {
   listNetworks(labels: Record<string, string | true>): Promise<NetworkInfo[]>;
   inspectNetwork(name: string): Promise<NetworkInfo | null>;
   listVolumes(labels: Record<string, string | true>): Promise<{ name: string; labels: Record<string, string> }[]>;
+  /**
+   * Follows container events for containers carrying `labels`, until the stream ends or `signal`
+   * aborts (then it resolves; the caller reconnects). Runtimes without a stream leave it out:
+   * the health checks' interval is the fallback.
+   */
+  watchEvents?(labels: Record<string, string>, onEvent: (event: RuntimeEvent) => void, signal: AbortSignal): Promise<void>;
   removeVolume(name: string): Promise<void>;
 }

@@ -3,9 +3,10 @@ import { LABELS, MODULE_ID } from '../../constants.js';
 import { conflict, ModuleError } from '../../errors.js';
 import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
-  LogEntry, NetworkInfo, NetworkSpec, RuntimeInfo,
+  LogEntry, NetworkInfo, NetworkSpec, RuntimeEvent, RuntimeInfo,
 } from './container-runtime.js';
 import { toCreateOptions } from './podman-create-options.js';
+import { watchEvents } from './podman-events.js';
 import { runExec } from './podman-exec.js';
 import { labelFilter, toContainerInfo } from './podman-inspect.js';
 import * as networks from './podman-networks.js';
@@ -283,6 +284,14 @@ export class PodmanRuntime implements ContainerRuntime {
       return (res.Volumes ?? []).map((v) => ({ name: v.Name, labels: v.Labels ?? {} }));
     } catch (e) {
       throw runtimeError('list volumes labelled', JSON.stringify(labels), e);
+    }
+  }
+
+  async watchEvents(labels: Record<string, string>, onEvent: (event: RuntimeEvent) => void, signal: AbortSignal): Promise<void> {
+    try {
+      await watchEvents(this.docker, labels, onEvent, signal);
+    } catch (e) {
+      throw runtimeError('watch events labelled', JSON.stringify(labels), e);
     }
   }
 

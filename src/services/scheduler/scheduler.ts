@@ -150,6 +150,11 @@ export class Scheduler {
     return fanOut(items, work, { ...options, clock: this.clock, signal: this.controller.signal });
   }
 
+  /** Starts long-running work (an event stream) that stops with the scheduler. */
+  spawn(work: (signal: AbortSignal) => Promise<void>): void {
+    void this.track(work(this.controller.signal));
+  }
+
   /** Keeps a one-off job so stop() can wait for it; its failure is swallowed here (the job logs it). */
   track<T>(work: Promise<T>): Promise<T | undefined> {
     const p = work.catch(() => undefined);
