@@ -21,6 +21,7 @@ export const ERROR_CATALOGUE = {
   ACTION_FAILED: { status: 502, meaning: 'the engine did not come back from start, stop or restart; the row says why' },
   PORTS_EXHAUSTED: { status: 503, meaning: 'no free host port in FLUX_DATABASES_PORT_RANGE' },
   VNET_EXHAUSTED: { status: 503, meaning: 'no free address on the VNet' },
+  NETWORKS_EXHAUSTED: { status: 503, meaning: 'no free subnet left in the pool of per-instance networks' },
   PODMAN_UNAVAILABLE: { status: 503, meaning: 'the Podman API cannot be reached' },
   PODMAN_TIMEOUT: { status: 503, meaning: 'the Podman API did not answer in time' },
   IMAGE_NOT_FOUND: { status: 404, meaning: 'the registry has no such image or tag (a failed create says which)' },

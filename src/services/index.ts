@@ -20,6 +20,7 @@ import { defaultProber, type Prober } from './instances/probe-runner.js';
 import { ReadinessWaiter } from './instances/readiness.js';
 import { Reconciler } from './instances/reconciler.js';
 import { StorageMonitor } from './instances/storage-monitor.js';
+import { InstanceNetworks } from './network/instance-networks.js';
 import { PortAllocator } from './network/port-allocator.js';
 import { VnetService } from './network/vnet-service.js';
 import { PodmanManager } from './podman/podman-manager.js';
@@ -86,6 +87,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, ownLabels, usedIps: (name) => usedVnetIps(db, name) }),
+    instanceNetworks: new InstanceNetworks({ runtime, ownLabels }),
   });
   const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
   const instances = overrides.instances ?? new InstanceManager({

@@ -24,7 +24,7 @@ afterAll(async () => { await store.close(); await dir.remove(); });
 const runtime = { listContainers: async () => [], inspectContainer: async () => null } as unknown as ContainerRuntime;
 
 function managerWith(volumes: { remove(name: string): Promise<void> }) {
-  const container = new ContainerDriver({ runtime, volumes } as never);
+  const container = new ContainerDriver({ runtime, volumes, instanceNetworks: { release: async () => undefined } } as never);
   return new InstanceManager({
     db: store.db, drivers: new DriverSet({ container, embedded: {} as InstanceDriver }), credentials: {} as never,
     ports: {} as never, volumes: {} as never, config: testConfig(dir.path), logger: memoryLogger(),

@@ -53,7 +53,10 @@ it('finishes a create that a SIGKILL interrupted, once the module is started aga
   expect(created.status).toBe(202);
   const id = created.body.id;
   // Kill once the container exists but before the engine was confirmed ready.
-  await until(async () => ((await api('GET', `/databases/${id}`)).body.status === 'starting' ? true : undefined), 60_000, 'starting');
+  await until(async () => {
+    const r = (await api('GET', `/databases/${id}`)).body;
+    return r.status === 'creating' && r.container_id ? true : undefined;
+  }, 60_000, 'the container of the create');
   server.kill('SIGKILL');
   await new Promise((r) => server!.once('exit', r));
 

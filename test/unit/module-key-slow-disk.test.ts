@@ -13,7 +13,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     const handle = await real.open(file as string, 'wx', typeof options === 'object' && options?.mode ? Number(options.mode) : 0o600);
     try {
       await slow();
-      await handle.writeFile(data);
+      await handle.writeFile(data as string);
     } finally {
       await handle.close();
     }

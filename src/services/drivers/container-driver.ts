@@ -15,6 +15,7 @@ import type { ContainerInfo, ContainerRuntime } from '../runtime/container-runti
 import { provisionContainer } from './container-provisioning.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import { generatePassword } from '../security/passwords.js';
+import type { InstanceNetworks } from '../network/instance-networks.js';
 import type { Admission, AdmissionRequest, ConnectionView, InstanceDriver, Observation, ProbeOutcome, ProvisionJob } from './instance-driver.js';
 
 export interface ContainerDriverDeps {
@@ -38,6 +39,8 @@ export interface ContainerDriverDeps {
   hostReachesVnets?: boolean;
   /** Pulls a missing image before the container is created (one pull per image, shared). */
   images: Pick<ImageService, 'ensure'>;
+  /** The isolated network of each instance not on a VNet. */
+  instanceNetworks: Pick<InstanceNetworks, 'ensure' | 'release'>;
   logger: ModuleLogger;
 }
 
@@ -143,6 +146,8 @@ export class ContainerDriver implements InstanceDriver {
       throw err;
     });
     if (info) await this.deps.runtime.removeContainer(info.id, { force: true });
+    // After the container (Podman refuses to remove a network in use); kept data needs no network.
+    if (!row.vnet_name) await this.deps.instanceNetworks.release(row.id, row.container_name);
     if (!options.keepData) await this.deps.volumes.remove(row.container_name);
   }
 

@@ -17,13 +17,16 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
   const { runtime, volumes } = deps;
   const { adapter, sizing, tls } = job;
   let row = job.row;
-  let network: { name: string; ipv4: string } | undefined;
+  let network: { name: string; ipv4?: string };
   if (row.vnet_name) {
     const vnet = await deps.vnets.ensure(row.vnet_name);
     const ipv4 = await allocateVnetIp(deps, row.id, row.vnet_name);
     network = { name: vnet.name, ipv4 };
     row = { ...row, vnet_subnet: vnet.subnet, vnet_ip: ipv4, host: ipv4 };
     await job.progress(5, 'VNet address reserved', { vnet_subnet: vnet.subnet, host: ipv4 });
+  } else {
+    // Its own isolated network: no other instance reaches its unpublished ports.
+    network = { name: (await deps.instanceNetworks.ensure(row.id, row.container_name, adapter.engine)).name };
   }
   const input = adapterInput(row, job.password, sizing);
   const plan = adapter.plan(input);

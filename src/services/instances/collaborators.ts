@@ -47,7 +47,8 @@ export interface SpecInput {
   sizing: Sizing;
   ports: PortBinding[];
   mounts: BindMount[];
-  network?: { name: string; ipv4: string };
+  /** A VNet with the instance's static IP, or the instance's own network (Podman picks the address). */
+  network?: { name: string; ipv4?: string };
 }
 
 export interface SpecBuilder {
