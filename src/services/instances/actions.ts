@@ -28,6 +28,12 @@ export class InstanceActions {
     }
     const { db } = this.s.deps;
     const driver = this.s.driverOf(row);
+    // Stopping a stopped instance is a no-op that succeeds (stopped has no move to stopping); the
+    // container is stopped again in case something started it behind the module's back.
+    if (action === 'stop' && row.status === 'stopped') {
+      await driver.stop(row);
+      return row;
+    }
     const moving = action === 'stop' ? 'stopping' : action === 'start' ? 'starting' : 'restarting';
     const settled = action === 'stop' ? 'stopped' : 'running';
     if (!(await repo.transition(db, row.id, moving, { status_message: moving }, options.recovering ? [row.status] : undefined))) {
