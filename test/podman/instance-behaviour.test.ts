@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installationId } from '../../src/services/index.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
 const run = promisify(execFile);
@@ -86,12 +87,14 @@ describe('host restarts and VNets', () => {
     const conn = (await m.api('GET', `/databases/${row.id}/connection-string`)).body;
     expect(conn).toMatchObject({ host: row.vnet_ip, port: 5432 });
     expect((await selectOne(conn)).db).toBe('app');
+    // VNet networks are named per installation (two installations may use the same VNet name).
+    const network = `fluxdb-${installationId(m.app.flux.ctx.dataDir).slice(0, 8)}-e2e-blue`;
     const { stdout } = await run('podman', ['network', 'ls', '--format', '{{.Name}}']);
-    expect(stdout.split('\n')).toContain('fluxdb-e2e-blue');
+    expect(stdout.split('\n')).toContain(network);
 
     expect((await m.api('DELETE', `/databases/${row.id}`)).status).toBe(200);
     const after = await run('podman', ['network', 'ls', '--format', '{{.Name}}']);
-    expect(after.stdout.split('\n')).not.toContain('fluxdb-e2e-blue'); // released with its last instance
+    expect(after.stdout.split('\n')).not.toContain(network); // released with its last instance
   });
 
   it('runs PostgreSQL with the configuration rendered for its SKU', async () => {
