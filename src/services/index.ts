@@ -80,6 +80,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     runtime, auth: new RegistryAuth(config.registryAuthFile), pullTimeoutMs: config.pullTimeoutS * 1000,
     logger: ctx.logger.child({ service: 'images' }),
   });
+  const instanceNetworks = new InstanceNetworks({ runtime, ownLabels });
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
     images,
@@ -87,7 +88,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, ownLabels, usedIps: (name) => usedVnetIps(db, name) }),
-    instanceNetworks: new InstanceNetworks({ runtime, ownLabels }),
+    instanceNetworks,
   });
   const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
   const instances = overrides.instances ?? new InstanceManager({
@@ -112,6 +113,6 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     instances,
     storage,
     images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
-    reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' })),
+    reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' }), instanceNetworks),
   };
 }

@@ -63,6 +63,16 @@ describe('per-instance networks (fake runtime)', () => {
     expect((await h.api('GET', `/databases/${id}`)).json.status).toBe('failed');
   });
 
+  it('removing an orphan (a labelled container whose row is gone) removes its network too', async () => {
+    const r = await h.createRunning({ engine: 'redis', name: `rd-${uniq()}` });
+    await h.app.flux.ctx.db.deleteFrom(TABLES.instances).where('id', '=', r.id).execute();
+    const report = (await h.api('POST', '/reconcile')).json;
+    expect(report.orphans).toContainEqual(expect.objectContaining({ name: r.container_name }));
+    expect((await h.api('DELETE', `/orphans/${r.container_name}`)).status).toBe(200);
+    expect(h.runtime.container(r.container_id)).toBeUndefined();
+    expect(h.runtime.networks.inspect(`${r.container_name}-net`)).toBeNull();
+  });
+
   it('an instance on a VNet gets no network of its own', async () => {
     const r = await h.createRunning({ engine: 'redis', name: `rd-${uniq()}`, vnet_name: `v${uniq()}` });
     expect(h.runtime.networks.inspect(`${r.container_name}-net`)).toBeNull();

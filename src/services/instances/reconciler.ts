@@ -5,6 +5,7 @@ import type { Database, InstanceRow } from '../../db/schema.js';
 import { conflict, notFound } from '../../errors.js';
 import type { ModuleLogger } from '../../module-contract.js';
 import { ownedBy } from '../drivers/container-driver.js';
+import type { InstanceNetworks } from '../network/instance-networks.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { InstanceActions } from './actions.js';
 import { IN_PROGRESS, MEANT_TO_RUN, type InstanceStatus } from './instance-state.js';
@@ -42,6 +43,8 @@ export class Reconciler {
     /** The installation label: only this installation's containers are looked at. */
     private readonly ownLabels: Record<string, string>,
     private readonly logger: ModuleLogger,
+    /** Removes an orphan's own network with it (optional in tests that have none). */
+    private readonly networks?: Pick<InstanceNetworks, 'release'>,
   ) {}
 
   /** Runs a reconciliation after any that is under way (POST /reconcile). */
@@ -142,5 +145,7 @@ export class Reconciler {
     if (!info || !ownedBy(info.labels, this.ownLabels)) throw notFound(`No container named ${name} belongs to this installation of the module`);
     if (await repo.findInstanceByName(this.db, name.replace(/^db-/, ''))) throw conflict(`${name} belongs to an instance; delete the instance instead`);
     await this.runtime.removeContainer(info.id, { force: true });
+    const instance = Number(info.labels[LABELS.instance]);
+    if (this.networks && Number.isInteger(instance)) await this.networks.release(instance, name);
   }
 }
