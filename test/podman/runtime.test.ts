@@ -144,10 +144,10 @@ describe('PodmanRuntime on real Podman', () => {
       }
       return null;
     })();
-    expect(err?.code).toBe('UNAVAILABLE');
+    expect(err?.code).toBe('PODMAN_UNAVAILABLE');
     expect(err?.message).toContain('/nope/podman.sock');
     expect(err?.message).toContain('podman system service');
     const dead = new PodmanRuntime('/tmp/flux-no-such-podman.sock');
-    await expect(dead.info()).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await expect(dead.info()).rejects.toMatchObject({ code: 'PODMAN_UNAVAILABLE' });
   });
 });

@@ -1,6 +1,5 @@
 import Docker from 'dockerode';
-import { LABELS, MODULE_ID } from '../../constants.js';
-import { conflict, ModuleError } from '../../errors.js';
+import { ModuleError } from '../../errors.js';
 import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
   LogEntry, NetworkInfo, NetworkSpec, RuntimeEvent, RuntimeInfo,
@@ -15,6 +14,7 @@ import { INSPECT_IMAGE_TIMEOUT_MS, inspectImage, pullWithProgress } from './podm
 import type { ImageDetails, PullImageOptions } from './container-runtime.js';
 import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-stats.js';
 import { isNotFound, runtimeError } from './runtime-errors.js';
+import { requireModuleLabel } from './label-guard.js';
 import { discoverSocket } from './socket-discovery.js';
 
 /** Podman 4.3 returns an empty precpu_stats with stream=false; a second sample this much later gives the delta. */
@@ -65,19 +65,8 @@ export class PodmanRuntime implements ContainerRuntime {
     return AbortSignal.timeout((this.options.requestTimeoutMs ?? 30_000) + extraMs);
   }
 
-  /** Throws 409 when the object exists but was not labelled by this module; a missing object passes. */
-  private async guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
-    if (this.options.guardLabels === false) return;
-    let found: Record<string, string> | null | undefined;
-    try {
-      found = await labels();
-    } catch (e) {
-      if (isNotFound(e)) return;
-      throw runtimeError(`inspect ${kind}`, name, e);
-    }
-    if (found && found[LABELS.module] !== MODULE_ID) {
-      throw conflict(`${kind} ${name} was not created by the databases module (no ${LABELS.module}=${MODULE_ID} label); leaving it alone`);
-    }
+  private guard(kind: string, name: string, labels: () => Promise<Record<string, string> | null | undefined>): Promise<void> {
+    return this.options.guardLabels === false ? Promise.resolve() : requireModuleLabel(kind, name, labels);
   }
 
   private guardContainer(idOrName: string): Promise<void> {
