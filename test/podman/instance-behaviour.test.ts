@@ -72,8 +72,10 @@ describe('host restarts and VNets', () => {
   it('starts again an instance whose container went down behind its back, on reconciliation', async () => {
     const row = (await m.api('GET', '/databases')).body.find((r: { name: string }) => r.name === 'side-b');
     await run('podman', ['stop', '-t', '10', row.container_name]); // as a host reboot leaves it
+    // Podman's event stream reports the death at once: the instance shows unhealthy until it is back.
+    await expect.poll(async () => (await m.api('GET', `/databases/${row.id}`)).body.status, { timeout: 10_000 }).toBe('unhealthy');
     const report = (await m.api('POST', '/reconcile')).body;
-    expect(report.changes).toContainEqual(expect.objectContaining({ id: row.id, from: 'running', to: 'running' }));
+    expect(report.changes).toContainEqual(expect.objectContaining({ id: row.id, from: 'unhealthy', to: 'running' }));
     expect((await m.api('GET', `/databases/${row.id}`)).body.status).toBe('running');
     expect((await selectOne((await m.api('GET', `/databases/${row.id}/connection-string`)).body)).db).toBe('beta');
   });
