@@ -28,8 +28,8 @@ import type { ContainerRuntime } from './runtime/container-runtime.js';
 import { PodmanRuntime } from './runtime/podman-runtime.js';
 import { withDeadlines } from './runtime/runtime-deadlines.js';
 import { discoverSocket } from './runtime/socket-discovery.js';
-import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { systemClock } from './scheduler/clock.js';
+import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
 import { VolumeService } from './volume-service.js';
 

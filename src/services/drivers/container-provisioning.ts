@@ -6,6 +6,7 @@ import { ensureImageForCreate } from '../images/create-pull.js';
 import type { ContainerDriver } from './container-driver.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import type { ProvisionJob } from './instance-driver.js';
+import { recordedHostPorts } from '../network/published-ports.js';
 import * as repo from '../../db/repositories/instances.js';
 
 /**
@@ -54,7 +55,7 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
   await job.progress(50, 'starting', { container_id: containerId, limits_enforced: JSON.stringify(limits) });
   await runtime.startContainer(containerId);
   await job.progress(70, 'waiting for the engine to answer');
-  await deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId));
+  await deps.readiness.wait(containerId, adapter, input, probeTarget(row, adapter, containerId, deps.hostReachesVnets));
   await firstStart(deps, row, containerId, adapter, input);
 }
 
@@ -90,8 +91,11 @@ async function allocateVnetIp(deps: ContainerDriver['deps'], id: number, vnetNam
   throw new ModuleError('VNET_EXHAUSTED', `No free IP on VNet ${vnetName}`);
 }
 
+/** The primary port on the row's host port, and each further published port on the one the row records. */
 function portBindings(row: InstanceRow, adapter: EngineAdapter): PortBinding[] {
   if (row.port === null) return [];
-  return [{ containerPort: primaryPort(adapter), hostPort: row.port, hostIp: row.external_access ? '0.0.0.0' : '127.0.0.1' }];
+  const hostIp = row.external_access ? '0.0.0.0' : '127.0.0.1';
+  const extra = Object.entries(recordedHostPorts(row)).map(([containerPort, hostPort]) => ({ containerPort: Number(containerPort), hostPort, hostIp }));
+  return [{ containerPort: primaryPort(adapter), hostPort: row.port, hostIp }, ...extra];
 }
 

@@ -6,6 +6,7 @@ import type { AdapterInput, EngineAdapter } from '../adapters/types.js';
 import type { Sizing } from '../orchestration/sku-resources.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { ProbeTarget } from '../instances/probe-runner.js';
+import { recordedHostPorts } from '../network/published-ports.js';
 
 /** The container port clients connect to (published on the instance's host port). */
 export function primaryPort(adapter: Pick<EngineAdapter, 'ports'>): number {
@@ -22,13 +23,24 @@ export function adapterInput(row: InstanceRow, password: string, sizing?: Sizing
   };
 }
 
-/** Where the module reaches the engine from the host: 127.0.0.1 and the host port, or the VNet IP and the container port. */
-export function probeTarget(row: InstanceRow, adapter: EngineAdapter, containerId: string): ProbeTarget {
+/**
+ * Where the module reaches the engine from the host: 127.0.0.1 and the host port of each published
+ * port (the row's `port` for the primary one, options.host_ports for the others), or the VNet IP
+ * and the container port. `hostReachesVnets` is false under rootless Podman, whose networks live
+ * in the user's network namespace: probes of a VNet instance then run inside the container.
+ */
+export function probeTarget(row: InstanceRow, adapter: EngineAdapter, containerId: string, hostReachesVnets = true): ProbeTarget {
   const primary = primaryPort(adapter);
+  const published = recordedHostPorts(row);
   return {
     containerId,
     address: row.vnet_ip ?? '127.0.0.1',
-    portFor: (containerPort: number) => (row.vnet_ip || containerPort !== primary ? containerPort : row.port!),
+    portFor: (containerPort: number) => {
+      if (row.vnet_ip) return containerPort;
+      if (containerPort === primary) return row.port!;
+      return published[String(containerPort)] ?? containerPort;
+    },
+    hostReachable: !row.vnet_ip || hostReachesVnets,
   };
 }
 
