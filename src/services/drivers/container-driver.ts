@@ -16,6 +16,7 @@ import { provisionContainer } from './container-provisioning.js';
 import { adapterInput, firstStart, primaryPort, probeTarget } from './container-support.js';
 import { generatePassword } from '../security/passwords.js';
 import type { InstanceNetworks } from '../network/instance-networks.js';
+import type { EngineEndpoint } from '../adapters/families/endpoint.js';
 import type { Admission, AdmissionRequest, ConnectionView, InstanceDriver, Observation, ProbeOutcome, ProvisionJob } from './instance-driver.js';
 
 export interface ContainerDriverDeps {
@@ -131,6 +132,17 @@ export class ContainerDriver implements InstanceDriver {
     const input = await this.input(row);
     const target = probeTarget(row, adapter, info.id, this.deps.hostReachesVnets);
     return this.deps.prober(probeFor(adapter, input, target), target);
+  }
+
+  async endpoint(row: InstanceRow): Promise<EngineEndpoint> {
+    const info = await this.existing(row);
+    const input = await this.input(row);
+    const target = probeTarget(row, getAdapter(row.engine), info.id, this.deps.hostReachesVnets);
+    return {
+      engine: row.engine, version: row.engine_version, host: target.address, port: target.portFor,
+      username: input.username, password: input.password, database: input.databaseName, tls: row.tls_enabled,
+      exec: (argv, options) => this.deps.runtime.exec(info.id, argv, options),
+    };
   }
 
   async observe(row: InstanceRow): Promise<Observation> {

@@ -1,5 +1,6 @@
 import type { InstanceRow, LimitsEnforced } from '../../db/schema.js';
 import { ModuleError } from '../../errors.js';
+import type { EngineEndpoint } from '../adapters/families/endpoint.js';
 import type { InstanceVolumes } from '../instances/collaborators.js';
 import type { ContainerInfo, ContainerStats } from '../runtime/container-runtime.js';
 import type { EmbeddedEngines } from './duckdb-files.js';
@@ -77,6 +78,14 @@ export class EmbeddedDriver implements InstanceDriver {
 
   async inspect(): Promise<ContainerInfo> {
     throw noContainer();
+  }
+
+  async endpoint(row: InstanceRow): Promise<EngineEndpoint> {
+    return {
+      engine: row.engine, version: row.engine_version, host: '', port: () => 0, username: '', password: '',
+      database: row.database_name, tls: false, file: this.engines.filePath(row),
+      exec: async () => { throw noContainer(); },
+    };
   }
 
   connection(row: InstanceRow): ConnectionView {

@@ -1,4 +1,5 @@
 import type { InstanceRow, InstanceUpdate } from '../../db/schema.js';
+import type { EngineEndpoint } from '../adapters/families/endpoint.js';
 import type { ClientCommand, EngineAdapter, InstanceKind } from '../adapters/types.js';
 import type { Sizing } from '../orchestration/sku-resources.js';
 import type { ContainerInfo, ContainerStats, LogEntry } from '../runtime/container-runtime.js';
@@ -90,6 +91,8 @@ export interface InstanceDriver {
   stats(row: InstanceRow): Promise<ContainerStats>;
   inspect(row: InstanceRow): Promise<ContainerInfo>;
   connection(row: InstanceRow, password: string | undefined): ConnectionView;
+  /** How the engine roles (metrics, backup, browser, accounts) reach the engine, with the admin credentials. */
+  endpoint(row: InstanceRow): Promise<EngineEndpoint>;
 }
 
 /** The drivers of the module, one per instance kind. */

@@ -1,9 +1,8 @@
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import { Redis } from 'ioredis';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
+import { httpCall } from '../adapters/families/http-client.js';
+import { withMysql } from '../adapters/families/mysql-client.js';
+import { withPostgres } from '../adapters/families/postgres-client.js';
+import { withRedis } from '../adapters/families/redis-client.js';
 import type { AdapterInput, EngineAdapter, Probe } from '../adapters/types.js';
 import type { ProbeOutcome } from '../drivers/instance-driver.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
@@ -51,7 +50,9 @@ export async function runProbe(runtime: ContainerRuntime, probe: Probe, target: 
         return done(true, 'engine answered');
       }
       case 'http': {
-        const status = await httpStatus(probe.scheme ?? 'http', target.address, target.portFor(probe.containerPort), probe.path, probe.headers ?? {}, timeoutMs);
+        const { status } = await httpCall({
+          scheme: probe.scheme ?? 'http', host: target.address, port: target.portFor(probe.containerPort), path: probe.path, headers: probe.headers, timeoutMs,
+        });
         return probe.expectStatus.includes(status) ? done(true, `HTTP ${status}`) : done(false, `HTTP ${status}`);
       }
       case 'tcp': {
@@ -84,65 +85,26 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<void
   });
 }
 
-/** node:http rather than fetch: an engine's own self-signed TLS must not fail the probe. */
-function httpStatus(scheme: 'http' | 'https', host: string, port: number, path: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const request = (scheme === 'https' ? https : http).request(
-      { host, port, path, headers, timeout: timeoutMs, ...(scheme === 'https' ? { rejectUnauthorized: false } : {}) },
-      (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); },
-    );
-    request.on('timeout', () => request.destroy(new Error('request timed out')));
-    request.on('error', reject);
-    request.end();
-  });
-}
-
 type ProbeOf<K extends Probe['kind']> = Extract<Probe, { kind: K }>;
-/** Self-signed certificates are the norm for instances: the probe checks the engine answers, not who signed it. */
-const UNVERIFIED_TLS = { rejectUnauthorized: false } as const;
 
 async function postgresSelectOne(p: ProbeOf<'postgres'>, host: string, port: number, timeoutMs: number): Promise<void> {
-  const client = new pg.Client({
-    host, port, user: p.user, password: p.password, database: p.database, ssl: p.tls ? UNVERIFIED_TLS : false,
-    connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs, application_name: 'flux-readiness',
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
+  const target = { host, port, user: p.user, password: p.password, database: p.database, tls: p.tls, timeoutMs, applicationName: 'flux-readiness' };
+  await withPostgres(target, async (client) => {
     const { rows } = await client.query<{ one: number }>('SELECT 1 AS one');
     if (rows[0]?.one !== 1) throw new Error('SELECT 1 returned no 1');
-  } finally {
-    client.end().catch(() => undefined);
-  }
+  });
 }
 
 async function mysqlSelectOne(p: ProbeOf<'mysql'>, host: string, port: number, timeoutMs: number): Promise<void> {
-  const connection = await mysql.createConnection({
-    host, port, user: p.user, password: p.password, database: p.database, connectTimeout: timeoutMs,
-    ...(p.tls ? { ssl: UNVERIFIED_TLS } : {}),
-  });
-  connection.on('error', () => undefined);
-  try {
+  await withMysql({ host, port, user: p.user, password: p.password, database: p.database, tls: p.tls, timeoutMs }, async (connection) => {
     const [rows] = await connection.query({ sql: 'SELECT 1 AS one', timeout: timeoutMs });
-    if ((rows as { one: number }[])[0]?.one !== 1) throw new Error('SELECT 1 returned no 1');
-  } finally {
-    connection.destroy();
-  }
+    if (String((rows as { one: unknown }[])[0]?.one) !== '1') throw new Error('SELECT 1 returned no 1');
+  });
 }
 
 async function redisPing(p: ProbeOf<'redis'>, host: string, port: number, timeoutMs: number): Promise<void> {
-  // One attempt, no retries or offline queue: the waiter decides when to ask again.
-  const client = new Redis({
-    host, port, password: p.password, ...(p.username ? { username: p.username } : {}), ...(p.tls ? { tls: UNVERIFIED_TLS } : {}),
-    lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs,
-    maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false, enableReadyCheck: false,
-  });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
+  await withRedis({ host, port, password: p.password, username: p.username, tls: p.tls, timeoutMs }, async (client) => {
     const answer = await client.ping();
     if (answer !== 'PONG') throw new Error(`PING answered ${answer}`);
-  } finally {
-    client.disconnect();
-  }
+  });
 }
