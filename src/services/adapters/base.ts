@@ -1,6 +1,6 @@
 import { AdapterInputError } from '../../errors.js';
 import { parseLogLevel, type LogFormat } from './log-levels.js';
-import type { EngineRoles } from './roles/index.js';
+import type { AccountsRole, BackupRole, BrowserRole, EngineRoles, MetricsRole } from './roles/index.js';
 import type {
   AdapterInput, ClientCommand, ConnectionDetails, ContainerPlan, EngineAdapter, EngineCapabilities, EngineCategory, EngineId,
   EnginePort, EngineTraits, ExecStep, InstanceKind, LogLevel, PlannedFile, Probe, SizingInput,
@@ -93,7 +93,18 @@ export abstract class BaseAdapter implements EngineAdapter {
 
   readonly kind: InstanceKind = 'container';
   readonly traits: Readonly<EngineTraits> = DEFAULT_TRAITS;
-  readonly roles: Readonly<EngineRoles> = {};
+  /**
+   * The engine's operations, one field per role so each feature adds its own line:
+   * `protected override readonly backupRole = new PostgresBackup()`. Absent: not offered.
+   */
+  protected readonly backupRole?: BackupRole;
+  protected readonly accountsRole?: AccountsRole;
+  protected readonly browserRole?: BrowserRole;
+  protected readonly metricsRole?: MetricsRole;
+
+  get roles(): Readonly<EngineRoles> {
+    return { backup: this.backupRole, accounts: this.accountsRole, browser: this.browserRole, metrics: this.metricsRole };
+  }
   readonly unsupported: Readonly<Record<string, string>> = {};
   /** Below this the engine does not start or is useless; plan() refuses smaller SKUs. */
   readonly minMemoryMb: number = 256;
