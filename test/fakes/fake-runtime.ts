@@ -6,6 +6,8 @@ import type {
 import type { ImageDetails, PullImageOptions } from '../../src/services/runtime/container-runtime.js';
 import { FakeContainers } from './fake-containers.js';
 import { FakeExec } from './fake-exec.js';
+import { FakeExecStreams } from './fake-exec-stream.js';
+import type { StreamExecOptions, StreamExecResult } from '../../src/services/runtime/container-runtime.js';
 import { FakeImages } from './fake-images.js';
 import { FakeNetworks } from './fake-networks.js';
 import { RuntimeControls } from './runtime-controls.js';
@@ -21,6 +23,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly networks = new FakeNetworks();
   readonly containers = new FakeContainers(this.networks);
   readonly execs = new FakeExec();
+  /** Scripted streaming execs (dumps and restores); unscripted ones fall back to `execs`. */
+  readonly streams = new FakeExecStreams(this.execs);
   /** Image refs that exist, with their labels; every image exists unless `missingImages` names it. */
   readonly images = new Map<string, Record<string, string>>();
   readonly missingImages = new Set<string>();
@@ -150,5 +154,13 @@ export class FakeRuntime implements ContainerRuntime {
 
   removeVolume(name: string): Promise<void> {
     return this.run('removeVolume', [name], () => this.networks.removeVolume(name));
+  }
+
+  execStream(idOrName: string, argv: string[], io: StreamExecOptions): Promise<StreamExecResult> {
+    return this.run('execStream', [idOrName, argv, io], () => {
+      const c = this.containers.get(`exec ${argv[0] ?? ''} in`, idOrName);
+      if (!c.state.running) throw conflict(`exec ${argv[0] ?? ''} in ${idOrName} failed: container state improper`);
+      return this.streams.run(c, argv, io);
+    });
   }
 }

@@ -142,6 +142,7 @@ export class ContainerDriver implements InstanceDriver {
       engine: row.engine, version: row.engine_version, host: target.address, port: target.portFor,
       username: input.username, password: input.password, database: input.databaseName, tls: row.tls_enabled,
       exec: (argv, options) => this.deps.runtime.exec(info.id, argv, options),
+      execStream: (argv, io) => this.deps.runtime.execStream(info.id, argv, io),
     };
   }
 

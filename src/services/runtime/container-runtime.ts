@@ -3,6 +3,7 @@
  * Docker-compatible API through dockerode (podman-runtime.ts); unit tests fake this interface.
  * Services never import dockerode.
  */
+import type { Readable, Writable } from 'node:stream';
 
 export interface PortBinding {
   containerPort: number;
@@ -132,6 +133,37 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/**
+ * A streaming exec: stdout goes to `stdout` as it comes (the process is held back while `stdout`
+ * does not drain), stdin is read from `stdin` (ended when it ends). Nothing is buffered whole.
+ */
+export interface StreamExecOptions {
+  /** Extra environment for this exec only (secrets go here, never into argv). */
+  env?: Record<string, string>;
+  user?: string;
+  workingDir?: string;
+  /** Receives the process's stdout; never ended by the runtime. */
+  stdout?: Writable;
+  /** Fed to the process's stdin, which is closed when it ends; an error in it kills the process. */
+  stdin?: Readable;
+  /** No byte moving either way for this long kills the process ('stalled'); there is no overall limit. */
+  stallTimeoutMs: number;
+  /** Aborting kills the process ('cancelled'). */
+  signal?: AbortSignal;
+}
+
+export interface StreamExecResult {
+  /** The process's exit code; -1 when it was killed or is not known. */
+  exitCode: number;
+  /** The tail of stderr (at most 64 KiB). */
+  stderr: string;
+  bytesOut: number;
+  bytesIn: number;
+  /** Why the module ended the exec before the process ended by itself, with `reason`. */
+  interrupted?: 'stalled' | 'cancelled' | 'input' | 'output';
+  reason?: string;
+}
+
 export interface LogEntry {
   stream: 'stdout' | 'stderr';
   timestamp: string | null;
@@ -259,4 +291,9 @@ export interface ContainerRuntime {
    */
   watchEvents?(labels: Record<string, string>, onEvent: (event: RuntimeEvent) => void, signal: AbortSignal): Promise<void>;
   removeVolume(name: string): Promise<void>;
+  /**
+   * Runs argv in the container with stdout and stdin streamed (dumps and restores of any size);
+   * ends when the process does, when nothing moves for `stallTimeoutMs`, or on `signal`.
+   */
+  execStream(idOrName: string, argv: string[], io: StreamExecOptions): Promise<StreamExecResult>;
 }

@@ -47,7 +47,7 @@ async function containerPidsOf(docker: Docker, container: string, hostPid: numbe
  * pids, and a second exec (as the same user, so no CAP_KILL is needed) sends SIGKILL. The shell's
  * builtin kill is used because many images have no /bin/kill; the pids are arguments, not code.
  */
-async function killExec(docker: Docker, container: Docker.Container, exec: Docker.Exec, signal: Signal, user?: string): Promise<void> {
+export async function killExec(docker: Docker, container: Docker.Container, exec: Docker.Exec, signal: Signal, user?: string): Promise<void> {
   const info = (await exec.inspect({ abortSignal: signal() })) as Docker.ExecInspectInfo & { Pid?: number };
   if (!info.Running || !info.Pid) return;
   const pids = await containerPidsOf(docker, container.id, info.Pid, signal);
@@ -62,7 +62,7 @@ async function killExec(docker: Docker, container: Docker.Container, exec: Docke
   await killer.start({ Detach: true, abortSignal: signal() });
 }
 
-async function waitForExit(exec: Docker.Exec, signal: Signal): Promise<number> {
+export async function waitForExit(exec: Docker.Exec, signal: Signal): Promise<number> {
   // Podman may still report Running for a few ms after the stream closed.
   for (let i = 0; i < 50; i++) {
     const info = await exec.inspect({ abortSignal: signal() });
@@ -73,7 +73,7 @@ async function waitForExit(exec: Docker.Exec, signal: Signal): Promise<number> {
 }
 
 /** A fresh abort signal per request (the runtime's request timeout); none by default. */
-type Signal = () => AbortSignal | undefined;
+export type Signal = () => AbortSignal | undefined;
 
 /**
  * Runs argv in the container, demultiplexing stdout/stderr; see ExecOptions for the knobs. Each

@@ -2,16 +2,16 @@ import Docker from 'dockerode';
 import { ModuleError } from '../../errors.js';
 import type {
   ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
-  LogEntry, NetworkInfo, NetworkSpec, RuntimeEvent, RuntimeInfo,
+  ImageDetails, LogEntry, NetworkInfo, NetworkSpec, PullImageOptions, RuntimeEvent, RuntimeInfo, StreamExecOptions, StreamExecResult,
 } from './container-runtime.js';
 import { toCreateOptions } from './podman-create-options.js';
 import { watchEvents } from './podman-events.js';
 import { runExec } from './podman-exec.js';
+import { runExecStream } from './podman-exec-stream.js';
 import { labelFilter, toContainerInfo } from './podman-inspect.js';
 import * as networks from './podman-networks.js';
 import { parseLogFrames, splitFrames } from './podman-logs.js';
 import { INSPECT_IMAGE_TIMEOUT_MS, inspectImage, pullWithProgress } from './podman-pull.js';
-import type { ImageDetails, PullImageOptions } from './container-runtime.js';
 import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-stats.js';
 import { isNotFound, runtimeError } from './runtime-errors.js';
 import { requireModuleLabel } from './label-guard.js';
@@ -292,5 +292,9 @@ export class PodmanRuntime implements ContainerRuntime {
       if (isNotFound(e)) return;
       throw runtimeError('remove volume', name, e);
     }
+  }
+
+  execStream(idOrName: string, argv: string[], io: StreamExecOptions): Promise<StreamExecResult> {
+    return runExecStream(this.docker, idOrName, argv, io, () => this.signal());
   }
 }

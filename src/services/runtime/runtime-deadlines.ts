@@ -44,6 +44,8 @@ const BUDGETS: { [K in keyof ContainerRuntime]-?: Budget<K> } = {
   listVolumes: (base) => base,
   removeVolume: (base) => base,
   watchEvents: 'stream',
+  // A dump or restore lasts as long as the data takes; its stall timeout (and the caller's signal) ends it.
+  execStream: 'stream',
 };
 
 const WRAPPED = Symbol('runtime with deadlines');

@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult } from '../../runtime/container-runtime.js';
+import type { ExecOptions, ExecResult, StreamExecOptions, StreamExecResult } from '../../runtime/container-runtime.js';
 
 /**
  * How the module reaches one instance's engine from the host, with its admin credentials: what
@@ -18,6 +18,8 @@ export interface EngineEndpoint {
   tls: boolean;
   /** Runs argv inside the instance's container, for what no host-side client can do. */
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Runs argv inside the container with stdout and stdin streamed (dumps, restores); absent without a container. */
+  execStream?(argv: string[], io: StreamExecOptions): Promise<StreamExecResult>;
   /** Embedded engines: the file the instance is. */
   file?: string;
 }

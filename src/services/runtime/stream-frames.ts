@@ -1,0 +1,90 @@
+/**
+ * Podman's (Docker's) multiplexed exec stream without a TTY: frames of an 8-byte header (stream
+ * 1 = stdout, 2 = stderr; 3 zero bytes; payload size, uint32 big-endian) and the payload. This
+ * parser hands each payload on as slices of the chunks it is given (no copies), and the caller
+ * decides about backpressure: dockerode's demuxStream writes without looking at the answer.
+ */
+export class FrameDemuxer {
+  private header = Buffer.alloc(8);
+  private headerFill = 0;
+  private remaining = 0;
+  private stream = 0;
+
+  constructor(private readonly onPayload: (stream: 'stdout' | 'stderr', payload: Buffer) => void) {}
+
+  /** Feeds one chunk of the raw stream; payloads of unknown streams (stdin echo) are dropped. */
+  push(chunk: Buffer): void {
+    let at = 0;
+    while (at < chunk.length) {
+      if (this.remaining === 0) {
+        const take = Math.min(8 - this.headerFill, chunk.length - at);
+        chunk.copy(this.header, this.headerFill, at, at + take);
+        this.headerFill += take;
+        at += take;
+        if (this.headerFill < 8) return;
+        this.headerFill = 0;
+        this.stream = this.header[0]!;
+        this.remaining = this.header.readUInt32BE(4);
+        continue;
+      }
+      const take = Math.min(this.remaining, chunk.length - at);
+      const payload = chunk.subarray(at, at + take);
+      at += take;
+      this.remaining -= take;
+      if (this.stream === 1) this.onPayload('stdout', payload);
+      else if (this.stream === 2) this.onPayload('stderr', payload);
+    }
+  }
+
+  /** Whether the stream stopped inside a frame (a connection cut short). */
+  get midFrame(): boolean {
+    return this.remaining > 0 || this.headerFill > 0;
+  }
+}
+
+/** Keeps the last `max` bytes written to it: a tool's stderr, whose last line says why it failed. */
+export class TailBuffer {
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  constructor(private readonly max = 64 * 1024) {}
+
+  push(b: Buffer): void {
+    this.chunks.push(Buffer.from(b));
+    this.size += b.length;
+    while (this.size - (this.chunks[0]?.length ?? 0) >= this.max) this.size -= this.chunks.shift()!.length;
+  }
+
+  toString(): string {
+    const all = Buffer.concat(this.chunks);
+    return all.subarray(Math.max(0, all.length - this.max)).toString('utf8');
+  }
+}
+
+/**
+ * Calls `onStall` once when `touch` has not been called for `ms`; there is no overall limit, a
+ * stream that keeps moving runs as long as it needs.
+ */
+export class StallWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly ms: number, private readonly onStall: () => void) {
+    this.touch();
+  }
+
+  touch(): void {
+    if (this.stopped) return;
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.stopped = true;
+      this.onStall();
+    }, this.ms);
+    this.timer.unref?.();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+}
