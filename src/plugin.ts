@@ -32,6 +32,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   }
   scheduleReconciliation(ctx, services);
   scheduleHealth(ctx, services);
+  scheduleMetrics(ctx, services);
   // A pull under way is cancelled with the module (its waiters see the failure), never left running.
   app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
@@ -43,6 +44,12 @@ function scheduleReconciliation(ctx: ModuleContext, services: Services): void {
   services.background.every('reconcile', ctx.config.reconcileIntervalS * 1000, async () => {
     await services.reconciler.runIfIdle();
   }, { runAtStart: true });
+}
+
+/** A metrics cycle on its interval; rollups and retention every five minutes (each run picks up where the last stopped). */
+function scheduleMetrics(ctx: ModuleContext, services: Services): void {
+  services.background.every('metrics', ctx.config.metricsIntervalS * 1000, (signal) => services.metrics.collectAll(signal));
+  services.background.every('metrics-history', 300_000, (signal) => services.metrics.maintain(signal), { runAtStart: true });
 }
 
 /** Health checks on their interval, Podman's event stream for deaths in between, and retention of the history. */

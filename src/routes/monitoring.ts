@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
-import { notImplemented } from '../errors.js';
 import { IdParams, route } from '../http/schemas/common.js';
-import { HealthView, InspectView, LogsQuery, LogsView, MetricsQuery, RangeQuery, StatsView } from '../http/schemas/monitoring.js';
+import { HealthView, InspectView, LogsQuery, LogsView, MetricsView, RangeQuery, StatsView } from '../http/schemas/monitoring.js';
 import type { RouteOptions } from './route-options.js';
 
-const later = () => { throw notImplemented('Metrics history and health checks arrive with the scheduler issue'); };
 const tag = 'monitoring';
 
 export const monitoringRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
@@ -25,8 +23,9 @@ export const monitoringRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (
       since: request.query.since === undefined ? undefined : new Date(request.query.since * 1000),
     }));
   app.get('/databases/:id/metrics', {
-    onRequest: read, schema: route(tag, 'Metrics history (not offered yet)', { params: IdParams, querystring: MetricsQuery, response: {} }, [403, 501]),
-  }, later);
+    onRequest: read,
+    schema: route(tag, 'The latest sample and each figure over the range (container, volume, engine), with units', { params: IdParams, querystring: RangeQuery, response: { 200: MetricsView } }, [403, 404]),
+  }, async (request) => services.metrics.report(await row(request.params.id), request.query.range ?? '24h'));
   app.get('/databases/:id/stats', {
     onRequest: read, schema: route(tag, 'Podman stats of the container, now', { params: IdParams, response: { 200: StatsView } }, [...containerErrors]),
   }, async (request) => views.stats(await row(request.params.id)));

@@ -13,6 +13,7 @@ import { HealthMonitor } from './health-monitor.js';
 import { HostProbe } from './host/host-probe.js';
 import { SystemReport } from './host/system-report.js';
 import { InstanceManager } from './instance-manager.js';
+import { MetricsCollector } from './metrics-collector.js';
 import { ImageCatalog } from './images/image-catalog.js';
 import { ImageService } from './images/image-service.js';
 import { RegistryAuth } from './images/registry-auth.js';
@@ -55,6 +56,8 @@ export interface Services {
   storage: StorageMonitor;
   /** Health checks, their history and uptime, and Podman's event stream. */
   health: HealthMonitor;
+  /** Metrics of each instance (container, volume, engine) with their history; onSample tells listeners. */
+  metrics: MetricsCollector;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -101,8 +104,13 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     db, support: instances.support, runtime, config, scheduler: background, clock: systemClock, ownLabels,
     logger: ctx.logger.child({ service: 'health' }),
   });
+  const metrics = overrides.metrics ?? new MetricsCollector({
+    db, support: instances.support, runtime, config, scheduler: background, clock: systemClock,
+    logger: ctx.logger.child({ service: 'metrics' }),
+  });
   return {
     hostProbe,
+    metrics,
     podman,
     system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
     background,

@@ -156,12 +156,14 @@ describe('instance routes without an instance', () => {
     await call('GET', '/databases/424242/connection-string', tokens.read, 404);
     await call('GET', '/databases/424242/health', tokens.read, 404);
     await call('GET', '/databases/424242/health?range=2y', tokens.read, 400);
+    await call('GET', '/databases/424242/metrics', tokens.read, 404);
+    await call('GET', '/databases/424242/metrics?hours=24', tokens.read, 400);
     await call('GET', '/databases/424242/logs?lines=0', tokens.read, 400);
     await call('DELETE', '/orphans/Not_A_Name', tokens.admin, 400);
   });
 
   it.each([
-    ['GET', '/databases/1/metrics'], ['POST', '/databases/1/snapshot'], ['GET', '/databases/1/snapshots'],
+    ['POST', '/databases/1/snapshot'], ['GET', '/databases/1/snapshots'],
     ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'], ['GET', '/databases/1/tables'],
     ['GET', '/databases/1/tables/users/schema'], ['GET', '/databases/1/tables/users/data?limit=5'], ['POST', '/databases/1/credentials/rotate'],
     ['POST', '/databases/1/databases'], ['GET', '/databases/1/databases'], ['POST', '/databases/1/users'], ['GET', '/databases/1/users'],

@@ -1,6 +1,6 @@
 import { conflict } from '../../src/errors.js';
 import type {
-  ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
+  ContainerCounters, ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
   LogEntry, NetworkInfo, NetworkSpec, RuntimeInfo,
 } from '../../src/services/runtime/container-runtime.js';
 import type { ImageDetails, PullImageOptions } from '../../src/services/runtime/container-runtime.js';
@@ -115,6 +115,25 @@ export class FakeRuntime implements ContainerRuntime {
       return { ...c.stats };
     });
   }
+
+  /** Counters that advance at each running container's `stats.cpuPercent`, from zero at each start. */
+  statsAll(): Promise<ContainerCounters[]> {
+    return this.run('statsAll', [], () => [...this.containers.byId.values()].map((c) => {
+      const nowNs = (performance.timeOrigin + performance.now()) * 1e6;
+      const last = this.cpuClocks.get(c.id);
+      const cpuNs = !c.state.running ? 0 : last && last.startedAt === c.state.startedAt
+        ? last.cpuNs + ((nowNs - last.atNs) * c.stats.cpuPercent) / 100 : 0;
+      this.cpuClocks.set(c.id, { startedAt: c.state.startedAt, atNs: nowNs, cpuNs });
+      const s = c.state.running ? c.stats : { ...c.stats, memoryUsedBytes: 0, pids: 0, cpuPercent: 0 };
+      return {
+        id: c.id, name: c.name, readAtNs: nowNs, cpuNs, avgCpuPercent: s.cpuPercent, memoryUsedBytes: s.memoryUsedBytes,
+        memoryLimitBytes: s.memoryLimitBytes, netRxBytes: s.netRxBytes, netTxBytes: s.netTxBytes,
+        blockReadBytes: s.blockReadBytes, blockWriteBytes: s.blockWriteBytes, pids: s.pids,
+      };
+    }));
+  }
+
+  private readonly cpuClocks = new Map<string, { startedAt: string | null; atNs: number; cpuNs: number }>();
 
   imageExists(ref: string): Promise<boolean> {
     return this.run('imageExists', [ref], () => !this.missingImages.has(ref));

@@ -3,7 +3,8 @@ import { parseCapEff, parseLimit, parseMemTotalBytes } from '../../src/services/
 import { toCreateOptions } from '../../src/services/runtime/podman-create-options.js';
 import { normalizeStatus } from '../../src/services/runtime/podman-inspect.js';
 import { parseLogFrames, splitFrames } from '../../src/services/runtime/podman-logs.js';
-import { hasPreviousCpu, toContainerStats } from '../../src/services/runtime/podman-stats.js';
+import { inactiveFileBytes } from '../../src/services/runtime/cgroup-memory.js';
+import { cpuPercentBetween, toContainerStats, toCounters } from '../../src/services/runtime/podman-stats.js';
 import type { ContainerSpec } from '../../src/services/runtime/container-runtime.js';
 
 const frame = (type: number, text: string) => {
@@ -32,25 +33,24 @@ describe('logs', () => {
   });
 });
 
-describe('stats (Podman 4.3 compat shapes)', () => {
-  const sample = (read: string, cpu: number) => ({
-    read, preread: '0001-01-01T00:00:00Z',
-    cpu_stats: { cpu_usage: { total_usage: cpu }, system_cpu_usage: 1, online_cpus: 2 },
-    precpu_stats: { cpu_usage: { total_usage: 0 } },
-    memory_stats: { usage: 1000, limit: 4000 },
-    networks: { eth0: { rx_bytes: 10, tx_bytes: 20 }, eth1: { rx_bytes: 1, tx_bytes: 2 } },
-    blkio_stats: { io_service_bytes_recursive: [{ op: 'Read', value: 5 }, { op: 'write', value: 7 }, { op: 'Total', value: 12 }] },
-    pids_stats: { current: 3 },
+describe('stats (Podman 4.3 libpod shapes)', () => {
+  // As GET /libpod/containers/stats?stream=false answered here for a 0.5-CPU busy loop.
+  const reading = (systemNano: number, cpuNano: number) => ({
+    ContainerID: 'c1', Name: 'db-x', AvgCPU: 51.6, CPU: 51.6, CPUNano: cpuNano, SystemNano: systemNano, MemUsage: 162_217_984,
+    MemLimit: 268_435_456, NetInput: 516, NetOutput: 1020, BlockInput: 5, BlockOutput: 7, PIDs: 3,
   });
-  it('needs a second sample when precpu is empty', () => {
-    expect(hasPreviousCpu(sample('2026-11-28T03:00:00Z', 1))).toBe(false);
+  it('takes the inactive page cache out of the memory in use', () => {
+    expect(toCounters(reading(1, 1), 155_217_920).memoryUsedBytes).toBe(7_000_064);
+    expect(toCounters(reading(1, 1), null).memoryUsedBytes).toBe(162_217_984);
+    expect(inactiveFileBytes('cache 157347840\nrss 221184\ninactive_file 9\ntotal_inactive_file 155217920\n')).toBe(155_217_920);
+    expect(inactiveFileBytes('anon 1\ninactive_file 42\n')).toBe(42);
   });
-  it('computes CPU from the two readings over their own timestamps', () => {
-    const s = toContainerStats(sample('2026-11-28T03:00:00.500000000Z', 1_500_000_000), sample('2026-11-28T03:00:00.000000000Z', 1_250_000_000));
-    expect(s).toEqual({
-      cpuPercent: 50, memoryUsedBytes: 1000, memoryLimitBytes: 4000, memoryPercent: 25,
-      netRxBytes: 11, netTxBytes: 22, blockReadBytes: 5, blockWriteBytes: 7, pids: 3,
-    });
+  it('computes CPU from CPUNano over the readings\' own clock, and none across a restart', () => {
+    const before = toCounters(reading(1_796_147_910_474_074_896, 1_558_491_888), null);
+    const after = toCounters(reading(1_796_147_912_595_299_207, 2_610_751_370), null);
+    expect(cpuPercentBetween(before, after)).toBeCloseTo(49.61, 1);
+    expect(cpuPercentBetween(after, { ...before, readAtNs: after.readAtNs + 1e9 })).toBeNull();
+    expect(toContainerStats(before, after)).toMatchObject({ memoryLimitBytes: 268_435_456, netRxBytes: 516, blockWriteBytes: 7, pids: 3 });
   });
 });
 

@@ -9,9 +9,6 @@ export const LogsQuery = Type.Object({
   level: Type.Optional(literals(['all', ...LOG_LEVELS, ''])),
   since: Type.Optional(Type.Integer({ minimum: 0, maximum: 32_503_680_000, description: 'Unix seconds: only lines logged at or after it' })),
 }, { additionalProperties: false });
-export const MetricsQuery = Type.Object({
-  hours: Type.Optional(Type.Integer({ minimum: 1, maximum: 24 * 90, default: 24 })),
-}, { additionalProperties: false });
 
 export const RANGE_NAMES = ['1h', '6h', '24h', '7d', '30d'] as const;
 export const RangeQuery = Type.Object({
@@ -41,6 +38,28 @@ export const HealthView = Type.Object({
   transitions: Type.Array(Type.Object({ at: Type.String(), from: Type.String(), to: Type.String(), reason: Type.String() })),
 }, { description: 'health now and over the range: checks, uptime, status changes' });
 export type HealthView = Static<typeof HealthView>;
+
+const MetricUnit = literals(['count', 'bytes', 'percent', 'ratio', 'per_second', 'bytes_per_second', 'ms', 'seconds']);
+
+export const MetricsView = Type.Object({
+  instance_id: Type.Integer(),
+  engine: Type.String(),
+  range: literals(RANGE_NAMES),
+  source: literals(['raw', '5m', '1h'], { description: 'raw samples (kept 24 h), or 5-minute or hourly rollups with the raw samples since the latest one' }),
+  bucket_s: Type.Integer({ description: 'the width of one point: the range in at most ~500 points' }),
+  current: Nullable(Type.Object({
+    at: Type.String(),
+    figures: Type.Record(Type.String(), Type.Number(), { description: 'every figure of the latest sample by name; rates per second, never raw counters' }),
+    units: Type.Record(Type.String(), MetricUnit),
+    engine_error: Nullable(Type.String({ description: 'why the engine\'s own figures are missing from it' })),
+  }, { description: 'the latest sample since the module started; null before the first' })),
+  series: Type.Array(Type.Object({
+    metric: Type.String(),
+    unit: MetricUnit,
+    description: Type.String(),
+    points: Type.Array(Type.Object({ at: Type.String(), avg: Type.Number(), max: Type.Number() })),
+  })),
+}, { description: 'the current sample and each figure\'s series over the range, with units' });
 
 export const LogsView = Type.Object({
   entries: Type.Array(Type.Object({
@@ -114,7 +133,7 @@ export const InspectView = Type.Object({
 }, { description: 'container facts and what the host enforces; no environment values' });
 
 export type LogsQuery = Static<typeof LogsQuery>;
-export type MetricsQuery = Static<typeof MetricsQuery>;
+export type MetricsView = Static<typeof MetricsView>;
 export type LogsView = Static<typeof LogsView>;
 export type StatsView = Static<typeof StatsView>;
 export type InspectView = Static<typeof InspectView>;

@@ -182,6 +182,26 @@ export interface ContainerStats {
   pids: number;
 }
 
+/** A container's cumulative counters at one moment (rates come from two readings). */
+export interface ContainerCounters {
+  id: string;
+  name: string;
+  /** When the runtime read them, ns since the epoch. */
+  readAtNs: number;
+  /** CPU time used since the container started, ns. */
+  cpuNs: number;
+  /** The runtime's own average CPU % since the container started: all one reading can tell. */
+  avgCpuPercent: number;
+  /** In use without the reclaimable page cache where the host's cgroup shows it. */
+  memoryUsedBytes: number;
+  memoryLimitBytes: number;
+  netRxBytes: number;
+  netTxBytes: number;
+  blockReadBytes: number;
+  blockWriteBytes: number;
+  pids: number;
+}
+
 /** A container event from the runtime's stream (die, stop, start, oom ...). */
 export interface RuntimeEvent {
   action: string;
@@ -269,6 +289,8 @@ export interface ContainerRuntime {
   exec(idOrName: string, argv: string[], options?: ExecOptions): Promise<ExecResult>;
   logs(idOrName: string, options?: { tail?: number; since?: Date }): Promise<LogEntry[]>;
   stats(idOrName: string): Promise<ContainerStats>;
+  /** Every container's counters in one call (the metrics cycle); stopped ones read zero. */
+  statsAll(): Promise<ContainerCounters[]>;
   imageExists(ref: string): Promise<boolean>;
   imageLabels(ref: string): Promise<Record<string, string> | null>;
   /**

@@ -1,7 +1,7 @@
 import Docker from 'dockerode';
 import { ModuleError } from '../../errors.js';
 import type {
-  ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
+  ContainerCounters, ContainerInfo, ContainerRuntime, ContainerSpec, ContainerStats, ContainerSummary, ExecOptions, ExecResult,
   ImageDetails, LogEntry, NetworkInfo, NetworkSpec, PullImageOptions, RuntimeEvent, RuntimeInfo, StreamExecOptions, StreamExecResult,
 } from './container-runtime.js';
 import { toCreateOptions } from './podman-create-options.js';
@@ -12,13 +12,12 @@ import { labelFilter, toContainerInfo } from './podman-inspect.js';
 import * as networks from './podman-networks.js';
 import { parseLogFrames, splitFrames } from './podman-logs.js';
 import { INSPECT_IMAGE_TIMEOUT_MS, inspectImage, pullWithProgress } from './podman-pull.js';
-import { hasPreviousCpu, toContainerStats, type RawStatsSample } from './podman-stats.js';
+import { readAllCounters, readStats } from './podman-stats.js';
+import { CgroupMemory } from './cgroup-memory.js';
 import { isNotFound, runtimeError } from './runtime-errors.js';
 import { requireModuleLabel } from './label-guard.js';
 import { discoverSocket } from './socket-discovery.js';
 
-/** Podman 4.3 returns an empty precpu_stats with stream=false; a second sample this much later gives the delta. */
-const STATS_SAMPLE_GAP_MS = 500;
 /** Podman's own grace period before it kills, when a stop gives none. */
 const graceMs = (timeoutSeconds: number | undefined) => (timeoutSeconds ?? 10) * 1000;
 
@@ -31,6 +30,7 @@ interface LibpodInfo {
 export class PodmanRuntime implements ContainerRuntime {
   readonly docker: Docker;
   readonly socketPath: string;
+  private readonly memory = new CgroupMemory();
 
   /**
    * @param target a unix socket path (`unix://` prefix allowed) or a ready Dockerode instance.
@@ -188,16 +188,17 @@ export class PodmanRuntime implements ContainerRuntime {
 
   async stats(idOrName: string): Promise<ContainerStats> {
     try {
-      const c = this.docker.getContainer(idOrName);
-      // The typings lack abortSignal on stats; dockerode passes it to the request.
-      const sample = async () => (await c.stats({ stream: false, abortSignal: this.signal() } as { stream: false })) as RawStatsSample;
-      const first = await sample();
-      if (hasPreviousCpu(first)) return toContainerStats(first);
-      await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
-      const second = await sample();
-      return toContainerStats(second, first);
+      return await readStats(this.docker, this.memory, idOrName, () => this.signal());
     } catch (e) {
       throw runtimeError('read stats of', idOrName, e);
+    }
+  }
+
+  async statsAll(): Promise<ContainerCounters[]> {
+    try {
+      return await readAllCounters(this.docker, this.memory, this.signal());
+    } catch (e) {
+      throw runtimeError('read stats of', 'all containers', e);
     }
   }
 

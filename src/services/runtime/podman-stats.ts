@@ -1,78 +1,107 @@
-import type { ContainerStats } from './container-runtime.js';
+import type Docker from 'dockerode';
+import type { ContainerCounters, ContainerStats } from './container-runtime.js';
+import type { CgroupMemory } from './cgroup-memory.js';
+import { dial } from './podman-networks.js';
+import { ModuleError } from '../../errors.js';
 
-/** The parts of one compat stats sample (GET /containers/{id}/stats?stream=false) we read. */
-export interface RawStatsSample {
-  read?: string;
-  preread?: string;
-  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-  memory_stats?: { usage?: number; limit?: number; stats?: Record<string, number> };
-  networks?: Record<string, { rx_bytes?: number; tx_bytes?: number }>;
-  blkio_stats?: { io_service_bytes_recursive?: { op?: string; value?: number }[] | null };
-  pids_stats?: { current?: number };
+/** One container in libpod's GET /containers/stats?stream=false answer (Podman 4.3 field names). */
+export interface LibpodStats {
+  ContainerID?: string;
+  Name?: string;
+  /** Average CPU % since the container started (also what `CPU` is in a one-shot answer). */
+  AvgCPU?: number;
+  /** CPU time used since the container started, ns (cgroup cpuacct). */
+  CPUNano?: number;
+  /** When Podman read the cgroup, ns since the epoch: the clock the CPU delta is divided by. */
+  SystemNano?: number;
+  MemUsage?: number;
+  MemLimit?: number;
+  NetInput?: number;
+  NetOutput?: number;
+  BlockInput?: number;
+  BlockOutput?: number;
+  PIDs?: number;
+}
+
+interface LibpodStatsAnswer {
+  /** Set (often as an empty object) when one of the named containers does not exist; Stats is then null. */
+  Error?: unknown;
+  Stats?: LibpodStats[] | null;
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const readNs = (iso: string | undefined): number | null => {
-  if (!iso || iso.startsWith('0001-01-01')) return null;
-  const m = /\.(\d+)Z$/.exec(iso);
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return null;
-  // Date.parse keeps milliseconds only; add back the sub-millisecond digits Podman sends.
-  const frac = m ? Number((m[1]! + '000000000').slice(3, 9)) : 0;
-  return Math.floor(ms) * 1e6 + frac;
-};
 
-/** True when the sample carries a usable previous reading (Podman 4.3 sends zeros with stream=false). */
-export function hasPreviousCpu(s: RawStatsSample): boolean {
-  return num(s.precpu_stats?.cpu_usage?.total_usage) > 0 && readNs(s.preread) !== null;
+export function toCounters(s: LibpodStats, inactiveFile: number | null): ContainerCounters {
+  const usage = num(s.MemUsage);
+  return {
+    id: s.ContainerID ?? '',
+    name: s.Name ?? '',
+    readAtNs: num(s.SystemNano),
+    cpuNs: num(s.CPUNano),
+    avgCpuPercent: Math.round(num(s.AvgCPU) * 100) / 100,
+    memoryUsedBytes: Math.max(0, usage - (inactiveFile ?? 0)),
+    memoryLimitBytes: num(s.MemLimit),
+    netRxBytes: num(s.NetInput),
+    netTxBytes: num(s.NetOutput),
+    blockReadBytes: num(s.BlockInput),
+    blockWriteBytes: num(s.BlockOutput),
+    pids: num(s.PIDs),
+  };
 }
 
 /**
- * CPU percent in Docker's convention (100 = one full CPU), from two readings. The elapsed time
- * is taken from the samples' own `read` timestamps: on this Podman, system_cpu_usage advanced by
- * ~1.6x wall time on a 2-CPU host, so the docker formula overstated a 0.5-CPU-capped busy loop
- * as 64 % while the wall-clock delta gave 50 %.
+ * Every container's counters in ONE libpod call. Not the compat endpoint: with stream=false
+ * Podman 4.3 sends it with an empty precpu_stats, so a CPU figure needed a second call half a
+ * second later per container. Libpod's one-shot `CPU` is the average since the container started
+ * (like `podman stats --no-stream`); a rate over an interval comes from CPUNano between two
+ * readings (cpuPercentBetween). No `containers` filter: one unknown id would empty the answer.
  */
-export function cpuPercent(cpuNsBefore: number, cpuNsAfter: number, readNsBefore: number | null, readNsAfter: number | null): number {
-  if (readNsBefore === null || readNsAfter === null || readNsAfter <= readNsBefore) return 0;
-  const delta = cpuNsAfter - cpuNsBefore;
-  return delta > 0 ? (delta / (readNsAfter - readNsBefore)) * 100 : 0;
+export async function readAllCounters(docker: Docker, memory: CgroupMemory, signal?: AbortSignal): Promise<ContainerCounters[]> {
+  const answer = await dial<LibpodStatsAnswer>(docker, 'GET', '/containers/stats', { stream: false }, undefined, signal);
+  const stats = answer.Stats ?? [];
+  memory.retain(new Set(stats.map((s) => s.ContainerID ?? '')));
+  return Promise.all(stats.map(async (s) =>
+    toCounters(s, num(s.PIDs) > 0 && s.ContainerID ? await memory.inactiveFile(s.ContainerID) : null)));
 }
 
-/** Builds ContainerStats from the latest sample and, when its precpu is empty, an earlier sample. */
-export function toContainerStats(latest: RawStatsSample, earlier?: RawStatsSample): ContainerStats {
-  const after = num(latest.cpu_stats?.cpu_usage?.total_usage);
-  const cpu = earlier
-    ? cpuPercent(num(earlier.cpu_stats?.cpu_usage?.total_usage), after, readNs(earlier.read), readNs(latest.read))
-    : cpuPercent(num(latest.precpu_stats?.cpu_usage?.total_usage), after, readNs(latest.preread), readNs(latest.read));
-  // The docker CLI subtracts inactive_file page cache when the engine reports it; Podman 4.3 sends
-  // no memory_stats.stats (only usage and limit), so then usage is taken as is.
-  const cache = num(latest.memory_stats?.stats?.inactive_file);
-  const used = Math.max(0, num(latest.memory_stats?.usage) - cache);
-  const limit = num(latest.memory_stats?.limit);
-  let rx = 0;
-  let tx = 0;
-  for (const n of Object.values(latest.networks ?? {})) {
-    rx += num(n.rx_bytes);
-    tx += num(n.tx_bytes);
-  }
-  let blockRead = 0;
-  let blockWrite = 0;
-  for (const e of latest.blkio_stats?.io_service_bytes_recursive ?? []) {
-    const op = (e.op ?? '').toLowerCase();
-    if (op === 'read') blockRead += num(e.value);
-    else if (op === 'write') blockWrite += num(e.value);
-  }
+/** A one-shot reading has no CPU rate of its own; a second one this much later gives it. */
+const STATS_SAMPLE_GAP_MS = 500;
+
+/** One container's stats now (GET /databases/{id}/stats): two readings half a second apart. */
+export async function readStats(docker: Docker, memory: CgroupMemory, idOrName: string, signal: () => AbortSignal): Promise<ContainerStats> {
+  const reading = async () => {
+    const all = await readAllCounters(docker, memory, signal());
+    const found = all.find((c) => c.id === idOrName || c.name === idOrName || (idOrName.length >= 12 && c.id.startsWith(idOrName)));
+    if (!found) throw new ModuleError('NOT_FOUND', `read stats of ${idOrName} failed: no such container`);
+    return found;
+  };
+  const first = await reading();
+  await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
+  return toContainerStats(first, await reading());
+}
+
+/** CPU percent between two readings of one container (100 = one full CPU); null when they cannot be compared. */
+export function cpuPercentBetween(before: Pick<ContainerCounters, 'cpuNs' | 'readAtNs'>, after: Pick<ContainerCounters, 'cpuNs' | 'readAtNs'>): number | null {
+  const elapsed = after.readAtNs - before.readAtNs;
+  const used = after.cpuNs - before.cpuNs;
+  // A lower counter is a restarted container: its usage began again.
+  if (!(elapsed > 0) || used < 0) return null;
+  return Math.round((used / elapsed) * 10_000) / 100;
+}
+
+/** GET /databases/{id}/stats: the later reading, with CPU over the time between the two. */
+export function toContainerStats(before: ContainerCounters, after: ContainerCounters): ContainerStats {
+  const used = after.memoryUsedBytes;
+  const limit = after.memoryLimitBytes;
   return {
-    cpuPercent: Math.round(cpu * 100) / 100,
+    cpuPercent: cpuPercentBetween(before, after) ?? after.avgCpuPercent,
     memoryUsedBytes: used,
     memoryLimitBytes: limit,
     memoryPercent: limit > 0 ? Math.round((used / limit) * 10000) / 100 : 0,
-    netRxBytes: rx,
-    netTxBytes: tx,
-    blockReadBytes: blockRead,
-    blockWriteBytes: blockWrite,
-    pids: num(latest.pids_stats?.current),
+    netRxBytes: after.netRxBytes,
+    netTxBytes: after.netTxBytes,
+    blockReadBytes: after.blockReadBytes,
+    blockWriteBytes: after.blockWriteBytes,
+    pids: after.pids,
   };
 }

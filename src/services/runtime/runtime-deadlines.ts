@@ -30,8 +30,9 @@ const BUDGETS: { [K in keyof ContainerRuntime]-?: Budget<K> } = {
   exec: (base, _id, _argv, options?: ExecOptions) => (options?.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS) + base,
   // A long tail is read in one body: twice the base.
   logs: (base) => 2 * base,
-  // Two samples half a second apart on Podman 4.3.
+  // Two readings half a second apart.
   stats: (base) => base + 1000,
+  statsAll: (base) => base,
   imageExists: (base) => base,
   imageLabels: (base) => base,
   // A pull runs as long as the image takes; its own FLUX_DATABASES_PULL_TIMEOUT_S (options.timeoutMs) ends it.
