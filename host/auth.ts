@@ -3,8 +3,9 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../src/config.js';
-import { PERMISSIONS, type Permission } from '../src/constants.js';
+import type { Permission } from '../src/constants.js';
 import type { ModuleContext, ModuleLogger, PermissionGuard } from '../src/module-contract.js';
+import { CSRF_HEADER, ROLE_PERMISSIONS, type Role, type SessionStore } from './session.js';
 
 export const TOKENS_FILE = 'host-tokens.json';
 
@@ -49,36 +50,66 @@ export async function resolveTokens(config: Pick<Config, 'dataDir' | 'adminToken
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 type Guards = Pick<ModuleContext, 'requirePermission' | 'requireAuthenticated' | 'hasPermission'>;
+/** The guards, and which role a presented token holds (for opening a browser session). */
+export type HostAuth = Guards & { roleOf(token: string): Role | null };
 
-/** Bearer-token guards: the admin token holds read and write, the read token only read. */
-export function createAuth(tokens: Pick<HostTokens, 'admin' | 'read'>): Guards {
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+type Caller = { permissions: Permission[] } | { refused: string } | null;
+
+/**
+ * Bearer-token guards: the admin token holds read and write, the read token only read. With a
+ * session store, a request without an Authorization header may instead carry a browser session's
+ * cookie; its writes must also carry the session's CSRF token (403 otherwise).
+ */
+export function createAuth(tokens: Pick<HostTokens, 'admin' | 'read'>, sessions?: SessionStore): HostAuth {
   // Hashing both sides gives equal lengths, so timingSafeEqual never leaks the length either.
   const grants = [
-    { hash: digest(tokens.admin), permissions: [PERMISSIONS.read, PERMISSIONS.write] as Permission[] },
-    { hash: digest(tokens.read), permissions: [PERMISSIONS.read] as Permission[] },
+    { hash: digest(tokens.admin), role: 'admin' as Role },
+    { hash: digest(tokens.read), role: 'read' as Role },
   ];
-  const principal = (request: FastifyRequest): Permission[] | null => {
-    const m = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!m) return null;
-    const presented = digest(m[1]!);
-    let found: Permission[] | null = null;
-    for (const g of grants) if (timingSafeEqual(g.hash, presented)) found ??= g.permissions;
+  const roleOf = (token: string): Role | null => {
+    const presented = digest(token);
+    let found: Role | null = null;
+    for (const g of grants) if (timingSafeEqual(g.hash, presented)) found ??= g.role;
     return found;
+  };
+  const caller = (request: FastifyRequest): Caller => {
+    const header = request.headers.authorization;
+    // A request that names a token is judged by it alone, never by a cookie beside it.
+    if (header !== undefined || !sessions) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+      const role = m ? roleOf(m[1]!) : null;
+      return role ? { permissions: ROLE_PERMISSIONS[role] } : null;
+    }
+    const found = sessions.fromRequest(request);
+    if (!found) return null;
+    if (!SAFE_METHODS.has(request.method) && !sessions.csrfMatches(found.session, request.headers[CSRF_HEADER])) {
+      return { refused: `a write from a browser session needs its ${CSRF_HEADER} header` };
+    }
+    return { permissions: found.session.permissions };
   };
   const unauthorized = (reply: FastifyReply) =>
     reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'UNAUTHORIZED', message: 'a valid bearer token is required' });
+  const forbidden = (reply: FastifyReply, message: string) => reply.code(403).send({ error: 'FORBIDDEN', message });
 
   return {
+    roleOf,
     requireAuthenticated: async (request, reply) => {
-      if (!principal(request)) unauthorized(reply);
+      const held = caller(request);
+      if (!held) unauthorized(reply);
+      else if ('refused' in held) forbidden(reply, held.refused);
     },
     requirePermission(name: Permission): PermissionGuard {
       return async (request, reply) => {
-        const held = principal(request);
+        const held = caller(request);
         if (!held) unauthorized(reply);
-        else if (!held.includes(name)) reply.code(403).send({ error: 'FORBIDDEN', message: `this token lacks the ${name} permission` });
+        else if ('refused' in held) forbidden(reply, held.refused);
+        else if (!held.permissions.includes(name)) forbidden(reply, `this token lacks the ${name} permission`);
       };
     },
-    hasPermission: (request, name) => principal(request)?.includes(name) ?? false,
+    hasPermission: (request, name) => {
+      const held = caller(request);
+      return !!held && 'permissions' in held && held.permissions.includes(name);
+    },
   };
 }

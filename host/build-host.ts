@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Config } from '../src/config.js';
 import { migrateUp } from '../src/db/migrator.js';
@@ -10,6 +7,10 @@ import { createServices, databasesPlugin, onDisable, onEnable, type HookResult, 
 import { readManifest } from '../src/manifest.js';
 import { createAuth, resolveTokens } from './auth.js';
 import { placeholderPage } from './placeholder-page.js';
+import { registerSessionRoutes } from './session-routes.js';
+import { SessionStore } from './session.js';
+import { FRONTEND_DIST } from './ui-build.js';
+import { serveUi, uiBuilt } from './ui-static.js';
 
 export interface HostOverrides {
   /** Replaces module services (tests pass fakes). */
@@ -30,11 +31,11 @@ export interface HostInfo {
   enable: HookResult;
   /** The module's services (tests reach the reconciler or the runtime the routes use). */
   services: Services;
+  /** Browser sessions of the UI and their one-time sign-in links. */
+  sessions: SessionStore;
 }
 
 export type HostApp = FastifyInstance & { flux: HostInfo };
-
-const FRONTEND_DIST = fileURLToPath(new URL('../frontend/dist/', import.meta.url));
 
 /**
  * A stand-in for the Flux host: store + migrations, tokens, the module context, the enable
@@ -53,9 +54,11 @@ export async function buildHost(config: Readonly<Config>, overrides: HostOverrid
   try {
     await migrateUp(store.db);
     const tokens = await resolveTokens(config, app.log);
+    const sessions = new SessionStore();
+    const { roleOf, ...guards } = createAuth(tokens, sessions);
     const ctx: ModuleContext = {
       db: store.db,
-      ...createAuth(tokens),
+      ...guards,
       logger: app.log.child({ module: manifest.module_id }),
       dataDir: path.join(config.dataDir, 'modules', manifest.name),
       config,
@@ -64,10 +67,11 @@ export async function buildHost(config: Readonly<Config>, overrides: HostOverrid
     const services = createServices(ctx, overrides.services);
     const enable = await onEnable(ctx, services.podman);
     for (const w of enable.warnings) app.log.warn(w);
-    app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable, services } satisfies HostInfo);
+    app.decorate('flux', { ctx, storeKind: store.kind, tokensFile: tokens.file, enable, services, sessions } satisfies HostInfo);
 
     await app.register(databasesPlugin, { prefix: manifest.backend.mount, ctx, services });
-    if (existsSync(path.join(FRONTEND_DIST, 'index.html'))) await app.register(fastifyStatic, { root: FRONTEND_DIST });
+    registerSessionRoutes(app, { roleOf }, sessions);
+    if (uiBuilt(FRONTEND_DIST)) await serveUi(app, FRONTEND_DIST);
     else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(placeholderPage(manifest)));
 
     app.addHook('onClose', async () => {
