@@ -2,7 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
 import { notImplemented } from '../errors.js';
 import { IdParams, route } from '../http/schemas/common.js';
-import { ConnectionView, SampleQuery, TableParams } from '../http/schemas/data.js';
+import { ConnectionView, SampleQuery, TableDataView, TableParams, TablesQuery, TableSchemaView, TablesView } from '../http/schemas/data.js';
+import { DataBrowser } from '../services/browse/data-browser.js';
 import type { RouteOptions } from './route-options.js';
 
 const later = (what: string) => () => { throw notImplemented(`${what} arrive with the data and security issue`); };
@@ -15,11 +16,24 @@ export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
   const read = ctx.requirePermission(PERMISSIONS.read);
   const write = ctx.requirePermission(PERMISSIONS.write);
 
-  app.get('/databases/:id/tables', { onRequest: read, schema: notYet('List tables', { params: IdParams }) }, later('Table browsing'));
-  app.get('/databases/:id/tables/:name/schema', { onRequest: read, schema: notYet('A table\'s columns', { params: TableParams }) }, later('Table browsing'));
+  // The data browser: read-only, so readers may use it; 501 for an engine without a browser role.
+  const browser = new DataBrowser(instances.support);
+  const BROWSE_ERRORS = [403, 404, 409, 501, 502] as const;
+  app.get('/databases/:id/tables', {
+    onRequest: read,
+    schema: route(tag, 'Tables, views, measurements or a key scan, with row estimates and sizes',
+      { params: IdParams, querystring: TablesQuery, response: { 200: TablesView } }, [...BROWSE_ERRORS]),
+  }, async (request) => browser.list(Number(request.params.id), request.query));
+  app.get('/databases/:id/tables/:name/schema', {
+    onRequest: read,
+    schema: route(tag, 'A table\'s columns, primary key, indexes and foreign keys (a key\'s type and TTL)',
+      { params: TableParams, response: { 200: TableSchemaView } }, [...BROWSE_ERRORS]),
+  }, async (request) => browser.describe(Number(request.params.id), request.params.name));
   app.get('/databases/:id/tables/:name/data', {
-    onRequest: read, schema: notYet('Sample a table\'s rows', { params: TableParams, querystring: SampleQuery }),
-  }, later('Table browsing'));
+    onRequest: read,
+    schema: route(tag, 'Sample rows, read-only with a statement timeout: at most 1000, long cells cut',
+      { params: TableParams, querystring: SampleQuery, response: { 200: TableDataView } }, [...BROWSE_ERRORS]),
+  }, async (request) => browser.sample(Number(request.params.id), request.params.name, request.query));
   app.post('/databases/:id/credentials/rotate', { onRequest: write, schema: notYet('Rotate the admin password', { params: IdParams }) }, later('Credential rotation'));
   // The password only for callers who may manage the instance.
   app.get('/databases/:id/connection-string', {

@@ -159,13 +159,17 @@ describe('instance routes without an instance', () => {
     await call('GET', '/databases/424242/metrics', tokens.read, 404);
     await call('GET', '/databases/424242/metrics?hours=24', tokens.read, 400);
     await call('GET', '/databases/424242/logs?lines=0', tokens.read, 400);
+    await call('GET', '/databases/424242/tables', tokens.read, 404);
+    await call('GET', '/databases/424242/tables/users/schema', tokens.read, 404);
+    await call('GET', '/databases/424242/tables/users/data?limit=5', tokens.read, 404);
+    await call('GET', '/databases/424242/tables/users/data?limit=1001', tokens.read, 400);
+    await call('GET', '/databases/424242/tables/a;b/schema', tokens.read, 400);
     await call('DELETE', '/orphans/Not_A_Name', tokens.admin, 400);
   });
 
   it.each([
     ['POST', '/databases/1/snapshot'], ['GET', '/databases/1/snapshots'],
-    ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'], ['GET', '/databases/1/tables'],
-    ['GET', '/databases/1/tables/users/schema'], ['GET', '/databases/1/tables/users/data?limit=5'], ['POST', '/databases/1/credentials/rotate'],
+    ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'], ['POST', '/databases/1/credentials/rotate'],
     ['POST', '/databases/1/databases'], ['GET', '/databases/1/databases'], ['POST', '/databases/1/users'], ['GET', '/databases/1/users'],
   ] as const)('%s %s answers its declared 501', async (method, url) => {
     await call(method, url, tokens.admin, 501);

@@ -94,6 +94,7 @@ export const EngineView = Type.Object({
   supports_backup: Type.Boolean(),
   supports_restore: Type.Boolean(),
   supports_metrics: Type.Boolean(),
+  supports_browse: Type.Boolean({ description: 'the data browser: GET /databases/{id}/tables, …/schema, …/data' }),
   supports_tls: Type.Boolean(),
   is_embedded: Type.Boolean(),
   has_authentication: Type.Boolean(),

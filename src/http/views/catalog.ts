@@ -23,6 +23,7 @@ export function engineView(a: EngineAdapter): EngineView {
     supports_backup: c.supportsBackup,
     supports_restore: c.supportsRestore,
     supports_metrics: c.supportsMetrics,
+    supports_browse: c.supportsBrowse,
     supports_tls: c.supportsTls,
     is_embedded: c.isEmbedded,
     has_authentication: c.hasAuthentication,

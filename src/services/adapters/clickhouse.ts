@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { ClickhouseBrowser } from './families/clickhouse-browser.js';
 
 const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
 
@@ -26,6 +27,7 @@ export class ClickhouseAdapter extends BaseAdapter {
     { name: 'native', containerPort: 9000, publish: true },
   ];
   override readonly traits = traits({ supportsTls: true });
+  protected override readonly browserRole = new ClickhouseBrowser();
   override readonly unsupported = {
     readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
     backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',

@@ -1,5 +1,6 @@
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { DuckdbBrowser } from './families/duckdb-browser.js';
 
 /**
  * DuckDB (CONTRACTS §25) is an in-process engine: the module serves it itself with
@@ -18,6 +19,7 @@ export class DuckdbAdapter extends BaseAdapter {
   readonly ports = [];
   override readonly kind = 'embedded' as const;
   override readonly traits = traits({ hasAuthentication: false, supportsReadOnlyRootfs: true });
+  protected override readonly browserRole = new DuckdbBrowser();
   override readonly unsupported = {
     authentication: 'an embedded file has no users or passwords; access is the module\'s',
     users: 'no users in the engine',

@@ -1,5 +1,6 @@
 import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { H2Browser } from './families/h2-browser.js';
 
 const INIT_SQL = '/run/secrets/h2-init.sql';
 
@@ -23,9 +24,11 @@ export class H2Adapter extends BaseAdapter {
   readonly versions: readonly string[] = ['2.3.232', '2.2.224'];
   readonly ports = [
     { name: 'tcp', containerPort: 1521, primary: true },
-    { name: 'pg', containerPort: 5435 },
+    // Published for the data browser, which speaks the PostgreSQL protocol to H2.
+    { name: 'pg', containerPort: 5435, publish: true },
   ];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
+  protected override readonly browserRole = new H2Browser();
   override readonly unsupported = {
     tls: '-tcpSSL needs a JVM keystore; not wired',
     uri: 'JDBC only (jdbc:h2:tcp://...); user and password go as connection properties',

@@ -2,6 +2,7 @@ import { AdapterInputError } from '../../errors.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { InfluxBrowser } from './families/influx-browser.js';
 
 const is1x = (version: string): boolean => version.startsWith('1.');
 
@@ -37,6 +38,7 @@ export class InfluxdbAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['2.9', '2.8', '1.12', '1.11', '1.8', '1.6'];
   readonly ports = [{ name: 'http', containerPort: 8086, primary: true }];
   override readonly traits = traits({ supportsTls: true });
+  protected override readonly browserRole = new InfluxBrowser();
   override readonly unsupported = {
     uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
     readOnlyRootfs: 'untested for either contract',

@@ -1,6 +1,7 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { MysqlBrowser } from './families/mysql-browser.js';
 
 /** MySQL from docker.io/library/mysql (CONTRACTS §2); MariaDB extends it. */
 export class MysqlAdapter extends BaseAdapter {
@@ -16,6 +17,7 @@ export class MysqlAdapter extends BaseAdapter {
     { name: 'mysqlx', containerPort: 33060 },
   ];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
+  protected override readonly browserRole = new MysqlBrowser();
   override readonly minMemoryMb: number = 512;
   override readonly startupTimeoutMs: number = 120_000;
   protected override readonly logFormat = 'mysql' as const;

@@ -1,6 +1,7 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { PostgresBrowser } from './families/postgres-browser.js';
 
 const CONFIG_FILE = '/etc/postgresql/postgresql.conf';
 
@@ -15,6 +16,7 @@ export class PostgresqlAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['17', '16', '15', '18'];
   readonly ports = [{ name: 'postgresql', containerPort: 5432, primary: true }];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
+  protected override readonly browserRole = new PostgresBrowser();
   override readonly minMemoryMb: number = 256;
   override readonly startupTimeoutMs: number = 60_000;
   protected override readonly logFormat = 'postgresql' as const;

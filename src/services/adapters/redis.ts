@@ -1,6 +1,7 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { RedisBrowser } from './families/redis-browser.js';
 
 /**
  * Redis from docker.io/library/redis (CONTRACTS §11); Valkey and KeyDB extend it.
@@ -16,6 +17,7 @@ export class RedisAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['8.8', '8.10', '8.6', '8.4', '8.2', '8.0', '7.4', '7.2'];
   readonly ports = [{ name: 'redis', containerPort: 6379, primary: true }];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
+  protected override readonly browserRole = new RedisBrowser();
   override readonly unsupported: Readonly<Record<string, string>> = {
     databases: 'numbered keyspaces (SELECT 0-15) only; the database name is not used',
     users: 'one password (requirepass); ACL users are not managed',

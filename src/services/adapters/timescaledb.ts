@@ -1,5 +1,6 @@
 import { PostgresqlAdapter } from './postgresql.js';
 import type { AdapterInput, EngineCategory, EngineId } from './types.js';
+import { PostgresBrowser } from './families/postgres-browser.js';
 
 /**
  * TimescaleDB: PostgreSQL plus the extension (CONTRACTS §17). Tags carry the PostgreSQL major as
@@ -16,6 +17,7 @@ export class TimescaledbAdapter extends PostgresqlAdapter {
   override readonly defaultVersion = '2.26.0-pg17';
   override readonly versions: readonly string[] = ['2.26.0-pg17', '2.26.0-pg16', '2.26.0-pg18'];
   override readonly minMemoryMb = 512;
+  protected override readonly browserRole = new PostgresBrowser({ hypertables: true });
 
   protected override pgMajor(version: string): number {
     return Number(/-pg(\d+)$/.exec(version)?.[1] ?? '0');
