@@ -1,3 +1,4 @@
+import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
 // Three tiers (STYLE.md): unit tests with fakes, API tests through app.inject on the embedded
@@ -8,6 +9,11 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 20_000 } },
       { test: { name: 'api', include: ['test/api/**/*.test.ts'], testTimeout: 60_000, hookTimeout: 60_000 } },
+      // The UI's components in jsdom with Testing Library, on a fake fetch; the real browser is the e2e project's.
+      {
+        plugins: [react()],
+        test: { name: 'ui', include: ['frontend/test/**/*.test.tsx'], environment: 'jsdom', setupFiles: ['frontend/test/setup.ts'], testTimeout: 20_000 },
+      },
       {
         test: {
           name: 'podman',

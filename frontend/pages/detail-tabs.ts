@@ -1,0 +1,40 @@
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { RouteKey } from '../lib/route-support';
+import type { EngineView, InstanceView } from '../types/api';
+
+/** What every tab of the instance page receives. */
+export interface TabProps {
+  instance: InstanceView;
+  engine: EngineView | undefined;
+  canWrite: boolean;
+}
+
+/**
+ * A tab of the instance page. It shows only when the module serves `route` today (the served
+ * OpenAPI document gives it a success answer) and, with `engineFlag`, when GET /engines says the
+ * instance's engine has the feature. A feature that lands adds one entry here and its component:
+ *
+ *   { id: 'metrics', label: 'Metrics', route: 'GET /databases/{id}/metrics', engineFlag: 'supports_metrics',
+ *     component: lazy(() => import('../components/metrics/metrics-tab')) },
+ *
+ * Still waiting for their routes: metrics (GET /databases/{id}/metrics), backups (GET
+ * /databases/{id}/snapshots), data (GET /databases/{id}/tables), users and databases (GET
+ * /databases/{id}/users, /databases), settings (POST /databases/{id}/credentials/rotate, PUT
+ * /databases/{id}/tls), audit (GET /audit).
+ */
+export interface DetailTab {
+  id: string;
+  label: string;
+  route: RouteKey;
+  engineFlag?: keyof Pick<EngineView, 'supports_backup' | 'supports_metrics' | 'supports_users' | 'supports_databases' | 'supports_tls' | 'supports_restore'>;
+  /** Hidden for an instance without a container (embedded engines): stats, inspect and logs need one. */
+  needsContainer?: boolean;
+  component: LazyExoticComponent<ComponentType<TabProps>>;
+}
+
+export const DETAIL_TABS: DetailTab[] = [
+  { id: 'overview', label: 'Overview', route: 'GET /databases/{id}/connection-string', component: lazy(() => import('../components/instances/overview-tab')) },
+  { id: 'health', label: 'Health', route: 'GET /databases/{id}/health', component: lazy(() => import('../components/health/health-tab')) },
+  { id: 'logs', label: 'Logs', route: 'GET /databases/{id}/logs', component: lazy(() => import('../components/logs/logs-tab')) },
+  { id: 'container', label: 'Container', route: 'GET /databases/{id}/inspect', needsContainer: true, component: lazy(() => import('../components/instances/container-tab')) },
+];
