@@ -9,12 +9,13 @@ const MB = 1024 * 1024;
  * hold MB); every other figure goes to custom.figures. One list, read by the writer and by the
  * SQL that unpivots a row into (metric, value).
  */
-export const WIDE_COLUMNS: Readonly<Record<string, { column: string; scale: number }>> = {
+export const WIDE_COLUMNS: Readonly<Record<string, { column: string; scale: number; integer?: true }>> = {
   cpu_percent: { column: 'cpu_percent', scale: 1 },
   memory_used_bytes: { column: 'memory_used_mb', scale: MB },
   memory_limit_bytes: { column: 'memory_limit_mb', scale: MB },
   memory_percent: { column: 'memory_percent', scale: 1 },
-  connections: { column: 'connections', scale: 1 },
+  connections: { column: 'connections', scale: 1, integer: true },
+  active_queries: { column: 'active_queries', scale: 1, integer: true },
   queries_per_second: { column: 'queries_per_sec', scale: 1 },
   cache_hit_ratio: { column: 'cache_hit_ratio', scale: 1 },
   disk_used_bytes: { column: 'storage_used_mb', scale: MB },
@@ -41,7 +42,7 @@ export async function insertSample(db: Kysely<Database>, instanceId: number, at:
   const rest: Record<string, number> = {};
   for (const [name, value] of Object.entries(figures)) {
     const col = WIDE_COLUMNS[name];
-    if (col) wide[col.column] = name === 'connections' ? Math.round(value) : value / col.scale;
+    if (col) wide[col.column] = col.integer ? Math.round(value) : value / col.scale;
     else rest[name] = value;
   }
   const custom: CustomColumn = { figures: rest, baseline: { container: baseline.container, counters: baseline.counters } };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ClickhouseMetrics } from './families/clickhouse-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
@@ -28,6 +29,7 @@ export class ClickhouseAdapter extends BaseAdapter {
   ];
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new ClickhouseBrowser();
+  protected override readonly metricsRole = new ClickhouseMetrics();
   override readonly unsupported = {
     readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
     backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',

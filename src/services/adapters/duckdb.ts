@@ -1,4 +1,5 @@
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
+import { DuckdbMetrics } from './families/duckdb-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 import { DuckdbBrowser } from './families/duckdb-browser.js';
 
@@ -20,6 +21,7 @@ export class DuckdbAdapter extends BaseAdapter {
   override readonly kind = 'embedded' as const;
   override readonly traits = traits({ hasAuthentication: false, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new DuckdbBrowser();
+  protected override readonly metricsRole = new DuckdbMetrics();
   override readonly unsupported = {
     authentication: 'an embedded file has no users or passwords; access is the module\'s',
     users: 'no users in the engine',

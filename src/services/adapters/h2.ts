@@ -1,4 +1,5 @@
 import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
+import { H2Metrics } from './families/h2-metrics.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { H2Browser } from './families/h2-browser.js';
 
@@ -29,6 +30,7 @@ export class H2Adapter extends BaseAdapter {
   ];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new H2Browser();
+  protected override readonly metricsRole = new H2Metrics();
   override readonly unsupported = {
     tls: '-tcpSSL needs a JVM keystore; not wired',
     uri: 'JDBC only (jdbc:h2:tcp://...); user and password go as connection properties',

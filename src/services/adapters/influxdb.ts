@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { InfluxMetrics } from './families/influx-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
@@ -39,6 +40,7 @@ export class InfluxdbAdapter extends BaseAdapter {
   readonly ports = [{ name: 'http', containerPort: 8086, primary: true }];
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new InfluxBrowser();
+  protected override readonly metricsRole = new InfluxMetrics();
   override readonly unsupported = {
     uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
     readOnlyRootfs: 'untested for either contract',

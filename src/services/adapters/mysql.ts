@@ -1,4 +1,5 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
+import { MysqlMetrics } from './families/mysql-metrics.js';
 import { BaseAdapter, traits, clamp, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { MysqlBrowser } from './families/mysql-browser.js';
@@ -18,6 +19,7 @@ export class MysqlAdapter extends BaseAdapter {
   ];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new MysqlBrowser();
+  protected override readonly metricsRole = new MysqlMetrics();
   override readonly minMemoryMb: number = 512;
   override readonly startupTimeoutMs: number = 120_000;
   protected override readonly logFormat = 'mysql' as const;

@@ -1,4 +1,5 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
+import { PostgresMetrics } from './families/postgres-metrics.js';
 import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { PostgresBrowser } from './families/postgres-browser.js';
@@ -17,6 +18,7 @@ export class PostgresqlAdapter extends BaseAdapter {
   readonly ports = [{ name: 'postgresql', containerPort: 5432, primary: true }];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new PostgresBrowser();
+  protected override readonly metricsRole = new PostgresMetrics();
   override readonly minMemoryMb: number = 256;
   override readonly startupTimeoutMs: number = 60_000;
   protected override readonly logFormat = 'postgresql' as const;

@@ -1,4 +1,5 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
+import { RedisMetrics } from './families/redis-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { RedisBrowser } from './families/redis-browser.js';
@@ -18,6 +19,7 @@ export class RedisAdapter extends BaseAdapter {
   readonly ports = [{ name: 'redis', containerPort: 6379, primary: true }];
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new RedisBrowser();
+  protected override readonly metricsRole = new RedisMetrics();
   override readonly unsupported: Readonly<Record<string, string>> = {
     databases: 'numbered keyspaces (SELECT 0-15) only; the database name is not used',
     users: 'one password (requirepass); ACL users are not managed',
