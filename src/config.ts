@@ -46,6 +46,12 @@ const envSchema = z.object({
   FLUX_DATABASES_METRICS_RETENTION_DAYS: intFrom(1, 3650).default(7),
   FLUX_DATABASES_HEALTH_RETENTION_DAYS: intFrom(1, 3650).default(30),
   FLUX_DATABASES_BACKUP_RETENTION_DAYS: intFrom(1, 3650).default(30),
+  /** Where alert changes are POSTed as JSON (http or https); unset: alerts are only recorded. */
+  FLUX_DATABASES_ALERT_WEBHOOK_URL: z.string().url('must be an http(s) URL').refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL').optional(),
+  /** The HMAC-SHA256 key the webhook's signature header is made with; required with the URL. */
+  FLUX_DATABASES_ALERT_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Attempts per webhook delivery before it is recorded as failed (backoff doubles from 2 s). */
+  FLUX_DATABASES_ALERT_WEBHOOK_ATTEMPTS: intFrom(1, 20).default(8),
   /** Let the enable hook install Podman with the host's package manager. */
   FLUX_DATABASES_AUTO_INSTALL_PODMAN: bool.default('false'),
   /** Start `podman system service` when its socket is missing. */
@@ -86,6 +92,8 @@ export interface Config {
   metricsRetentionDays: number;
   healthRetentionDays: number;
   backupRetentionDays: number;
+  /** The alert webhook; `secret` signs each body and is never logged or returned. */
+  alertWebhook?: { url: string; secret: string; attempts: number };
   autoInstallPodman: boolean;
   startPodmanService: boolean;
   masterKey?: string;
@@ -109,6 +117,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
   }
   const e = parsed.data;
+  if (e.FLUX_DATABASES_ALERT_WEBHOOK_URL && !e.FLUX_DATABASES_ALERT_WEBHOOK_SECRET) {
+    throw new ConfigError('FLUX_DATABASES_ALERT_WEBHOOK_SECRET', 'is required with FLUX_DATABASES_ALERT_WEBHOOK_URL (every delivery is signed)');
+  }
   const imageOverrides: Record<string, string> = {};
   for (const [key, value] of Object.entries(present)) {
     const m = /^FLUX_DATABASES_IMAGE_([A-Z0-9]+)$/.exec(key);
@@ -142,6 +153,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     metricsRetentionDays: e.FLUX_DATABASES_METRICS_RETENTION_DAYS,
     healthRetentionDays: e.FLUX_DATABASES_HEALTH_RETENTION_DAYS,
     backupRetentionDays: e.FLUX_DATABASES_BACKUP_RETENTION_DAYS,
+    alertWebhook: e.FLUX_DATABASES_ALERT_WEBHOOK_URL ? Object.freeze({
+      url: e.FLUX_DATABASES_ALERT_WEBHOOK_URL, secret: e.FLUX_DATABASES_ALERT_WEBHOOK_SECRET!, attempts: e.FLUX_DATABASES_ALERT_WEBHOOK_ATTEMPTS,
+    }) : undefined,
     autoInstallPodman: e.FLUX_DATABASES_AUTO_INSTALL_PODMAN,
     startPodmanService: e.FLUX_DATABASES_START_PODMAN_SERVICE,
     masterKey: e.FLUX_DATABASES_MASTER_KEY,

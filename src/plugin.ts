@@ -2,6 +2,7 @@ import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fasti
 import { errorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
+import { alertRoutes } from './routes/alerts.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
 import { imageRoutes } from './routes/images.js';
@@ -27,12 +28,13 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
   await registerOpenApi(app);
-  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, backupRoutes, dataRoutes]) {
+  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
   scheduleHealth(ctx, services);
   scheduleMetrics(ctx, services);
+  scheduleAlerts(ctx, services);
   // A pull under way is cancelled with the module (its waiters see the failure), never left running.
   app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
@@ -57,4 +59,10 @@ function scheduleHealth(ctx: ModuleContext, services: Services): void {
   services.background.every('health', ctx.config.healthIntervalS * 1000, () => services.health.checkAll());
   services.background.spawn((signal) => services.health.watch(signal));
   services.background.every('health-retention', 6 * 3600_000, async () => { await services.health.prune(); }, { runAtStart: true });
+}
+
+/** Alerts brought in line with the rows on the health interval; the webhook's deliveries off every job's path. */
+function scheduleAlerts(ctx: ModuleContext, services: Services): void {
+  services.background.every('alerts', ctx.config.healthIntervalS * 1000, () => services.alerts.sweep(), { runAtStart: true });
+  services.background.spawn((signal) => services.alerts.deliver(signal));
 }

@@ -186,6 +186,8 @@ export interface AlertsTable {
   message: string;
   fired_at: Timestamp;
   resolved_at: NullableTimestamp;
+  /** Why it resolved (migration 008); `message` stays why it fired. */
+  resolved_message: ColumnType<string | null, string | null | undefined, string | null>;
   delivery: Json<Record<string, unknown>>;
 }
 

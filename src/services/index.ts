@@ -16,6 +16,9 @@ import { InstanceManager } from './instance-manager.js';
 import { MetricsCollector } from './metrics-collector.js';
 import { ImageCatalog } from './images/image-catalog.js';
 import { ImageService } from './images/image-service.js';
+import { AlertService } from './monitoring/alert-service.js';
+import { PrometheusExporter } from './monitoring/prometheus-exporter.js';
+import { WebhookNotifier } from './monitoring/webhook-notifier.js';
 import { RegistryAuth } from './images/registry-auth.js';
 import { defaultProber, type Prober } from './instances/probe-runner.js';
 import { ReadinessWaiter } from './instances/readiness.js';
@@ -58,6 +61,10 @@ export interface Services {
   health: HealthMonitor;
   /** Metrics of each instance (container, volume, engine) with their history; onSample tells listeners. */
   metrics: MetricsCollector;
+  /** Alert rules, firing and resolved alerts, the webhook (also the AlertSink of the module's own checks). */
+  alerts: AlertService;
+  /** GET /metrics in the Prometheus text format. */
+  prometheus: PrometheusExporter;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -100,17 +107,27 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     ports: new PortAllocator({ range: config.portRange, usedPorts: () => usedPorts(db) }),
   });
   const background = overrides.background ?? schedulerFor(ctx);
+  const webhook = config.alertWebhook && new WebhookNotifier({
+    target: config.alertWebhook, db, clock: systemClock, logger: ctx.logger.child({ service: 'alert-webhook' }),
+  });
+  const alerts = overrides.alerts ?? new AlertService({ db, clock: systemClock, logger: ctx.logger.child({ service: 'alerts' }), notifier: webhook });
   const health = overrides.health ?? new HealthMonitor({
     db, support: instances.support, runtime, config, scheduler: background, clock: systemClock, ownLabels,
-    logger: ctx.logger.child({ service: 'health' }),
+    logger: ctx.logger.child({ service: 'health' }), onTransition: alerts.onTransition,
   });
   const metrics = overrides.metrics ?? new MetricsCollector({
     db, support: instances.support, runtime, config, scheduler: background, clock: systemClock,
     logger: ctx.logger.child({ service: 'metrics' }),
   });
+  metrics.onSample(alerts.onSample);
+  const prometheus = overrides.prometheus ?? new PrometheusExporter({
+    db, clock: systemClock, samples: metrics, maxSampleAgeMs: config.metricsIntervalS * 3000,
+  });
   return {
     hostProbe,
     metrics,
+    alerts,
+    prometheus,
     podman,
     system: overrides.system ?? new SystemReport(hostProbe, podman, dataDir),
     background,

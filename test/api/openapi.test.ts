@@ -104,7 +104,9 @@ describe('the OpenAPI document and the docs page', () => {
       expect(responses.some((c) => (c >= 200 && c < 300) || c === 501), `${label} declares its success (or its 501)`).toBe(true);
       for (const c of [400, 401, 500]) expect(responses, `${label} declares ${c}`).toContain(c);
       const op = doc.paths[openApiPath(r.url)][r.method.toLowerCase()];
-      for (const c of responses) expect(op.responses[c]?.content?.['application/json']?.schema, `${label} ${c} in the document`).toBeDefined();
+      // GET /metrics answers Prometheus' text format, not JSON; every other answer is JSON.
+      const mediaOf = (c: number) => (c === 200 && label === `GET ${MOUNT}/metrics` ? 'text/plain' : 'application/json');
+      for (const c of responses) expect(op.responses[c]?.content?.[mediaOf(c)]?.schema, `${label} ${c} in the document`).toBeDefined();
     }
     expect(documented.size).toBe(moduleRoutes.length);
   });

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { buildHost, type HostApp } from '../../host/build-host.js';
+import { buildHost, type HostApp, type HostOverrides } from '../../host/build-host.js';
 import type { Store } from '../../src/db/store.js';
 import { bearer, tempDir, testConfig } from '../helpers/host.js';
 import { FakeProber } from './fake-prober.js';
@@ -17,7 +17,7 @@ export interface FakeHost {
   /** The module's own data directory (`<dataDir>/modules/databases`). */
   moduleDir: string;
   /** Calls the module's API as the admin (or as the reader with `{ as: 'read' }`). */
-  api(method: 'GET' | 'POST' | 'DELETE', path: string, body?: object, options?: { as?: 'admin' | 'read' }): Promise<{ status: number; json: any }>;
+  api(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: object, options?: { as?: 'admin' | 'read' }): Promise<{ status: number; json: any }>;
   /** Polls GET /databases/{id} until its status is one of `statuses`; fails with the last row otherwise. */
   waitFor(id: number, statuses: string[], timeoutMs?: number): Promise<any>;
   /** Creates an instance and waits until it is running. */
@@ -30,7 +30,7 @@ export interface FakeHost {
  * and the network. No Podman socket is configured, so nothing reaches the real Podman; the
  * periodic reconciliation is off (a test runs it through POST /reconcile or the reconciler).
  */
-export async function fakeHost(options: { env?: Record<string, string>; store?: Store; runtime?: FakeRuntime } = {}): Promise<FakeHost> {
+export async function fakeHost(options: { env?: Record<string, string>; store?: Store; runtime?: FakeRuntime; host?: Omit<HostOverrides, 'store'> } = {}): Promise<FakeHost> {
   const dir = await tempDir('flux-fake-host-');
   const runtime = options.runtime ?? new FakeRuntime();
   const prober = new FakeProber(runtime);
@@ -41,7 +41,9 @@ export async function fakeHost(options: { env?: Record<string, string>; store?: 
     FLUX_DATABASES_RECONCILE_INTERVAL_S: '86400',
     ...options.env,
   });
-  const app = await buildHost(config, { logger: false, store: options.store, services: { runtime, prober: prober.prober } });
+  const app = await buildHost(config, {
+    logger: false, ...options.host, store: options.store, services: { runtime, prober: prober.prober, ...options.host?.services },
+  });
   const api: FakeHost['api'] = async (method, path, body, opts = {}) => {
     const res = await app.inject({ method, url: MOUNT + path, headers: bearer(opts.as === 'read' ? READER : ADMIN), ...(body ? { payload: body } : {}) });
     return { status: res.statusCode, json: res.body ? res.json() : null };

@@ -25,6 +25,19 @@ export async function latestChecks(db: Kysely<Database>, instanceId: number, n: 
   return rows.map(toCheck);
 }
 
+/** Each instance's latest check (the Prometheus endpoint), by instance id. */
+export async function latestCheckPerInstance(db: Kysely<Database>): Promise<Map<number, HealthCheck>> {
+  // One index probe per instance (a lateral join), not a scan of the whole history.
+  const { rows } = await sql<{ instance_id: number; checked_at: Date; status: HealthStatus; response_time_ms: number | null; message: string | null }>`
+    select i.id as instance_id, h.checked_at, h.status, h.response_time_ms, h.message
+    from ${sql.table(TABLES.instances)} i
+    cross join lateral (
+      select checked_at, status, response_time_ms, message from ${sql.table(TABLES.healthHistory)}
+      where instance_id = i.id order by checked_at desc, id desc limit 1
+    ) h`.execute(db);
+  return new Map(rows.map((r) => [r.instance_id, toCheck(r)]));
+}
+
 /** Checks at or after `since`, oldest first. */
 export async function checksSince(db: Kysely<Database>, instanceId: number, since: Date): Promise<HealthCheck[]> {
   const rows = await db.selectFrom(TABLES.healthHistory).select(['checked_at', 'status', 'response_time_ms', 'message'])

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { InstanceStatus, LimitsEnforced } from './instances.js';
+import { AlertView } from './alerts.js';
 import { literals, Nullable } from './common.js';
 
 const LOG_LEVELS = ['error', 'warning', 'info', 'debug'] as const;
@@ -36,7 +37,8 @@ export const HealthView = Type.Object({
     avg_response_ms: Nullable(Type.Number()), max_response_ms: Nullable(Type.Number()),
   })),
   transitions: Type.Array(Type.Object({ at: Type.String(), from: Type.String(), to: Type.String(), reason: Type.String() })),
-}, { description: 'health now and over the range: checks, uptime, status changes' });
+  alerts: Type.Array(AlertView, { description: 'the instance\'s firing alerts' }),
+}, { description: 'health now and over the range: checks, uptime, status changes, firing alerts' });
 export type HealthView = Static<typeof HealthView>;
 
 const MetricUnit = literals(['count', 'bytes', 'percent', 'ratio', 'per_second', 'bytes_per_second', 'ms', 'seconds']);

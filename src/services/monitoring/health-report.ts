@@ -1,12 +1,14 @@
 import type { Kysely } from 'kysely';
+import { firingAlerts } from '../../db/repositories/alerts.js';
 import * as health from '../../db/repositories/health.js';
 import type { Database, InstanceRow } from '../../db/schema.js';
 import type { Clock } from '../scheduler/clock.js';
+import { alertView } from './alert-view.js';
 import { bucketSeconds, RANGES, type Range } from './ranges.js';
 
 const WINDOWS = { '24h': 86_400, '7d': 604_800, '30d': 2_592_000 } as const;
 
-/** GET /databases/{id}/health: current status, last check, uptime windows, history, transitions. */
+/** GET /databases/{id}/health: current status, last check, uptime windows, history, transitions, firing alerts. */
 export async function healthReport(db: Kysely<Database>, row: InstanceRow, range: Range, o: { clock: Clock; intervalS: number }) {
   const now = o.clock.now();
   const to = new Date(now);
@@ -36,5 +38,6 @@ export async function healthReport(db: Kysely<Database>, row: InstanceRow, range
       avg_response_ms: b.avgResponseMs, max_response_ms: b.maxResponseMs,
     })),
     transitions: await health.transitionsSince(db, row.id, from),
+    alerts: (await firingAlerts(db, row.id)).map(alertView),
   };
 }
