@@ -14,6 +14,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   packages=(debootstrap postgresql default-jre-headless ca-certificates docker-registry apache2-utils)
   # The stock clients each connection string is checked with (test/podman/stock-clients.test.ts).
   packages+=(postgresql-client mariadb-client redis-tools clickhouse-client influxdb-client libh2-java)
+  # prometheus (and its promtool): scrapes GET /metrics in the monitoring tests.
+  packages+=(prometheus)
   missing=()
   for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
