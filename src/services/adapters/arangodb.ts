@@ -1,4 +1,5 @@
 import { BaseAdapter, type PlanParts } from './base.js';
+import { ArangoMetrics } from './families/arango-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /** Run by the entrypoint's init phase with arangosh against its init server (an image contract). */
@@ -27,6 +28,7 @@ export class ArangodbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 90_000;
+  protected override readonly metricsRole = new ArangoMetrics();
   override readonly fixedUsername = 'root';
 
   override memoryShares(s: SizingInput): Record<string, number> {

@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { NodetoolMetrics } from './families/cassandra-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import { bootstrapFiles, bootstrapSteps, cqlUsernameProblem } from './cql-bootstrap.js';
@@ -37,6 +38,7 @@ export class CassandraAdapter extends BaseAdapter {
   override readonly minMemoryMb: number = 2048;
   override readonly minCpus: number = 1;
   override readonly startupTimeoutMs: number = 180_000;
+  protected override readonly metricsRole = new NodetoolMetrics();
   protected override readonly defaultPidsLimit: number = 4096;
   protected override readonly defaultStopTimeoutSeconds: number = 90;
 

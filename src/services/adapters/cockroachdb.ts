@@ -1,4 +1,5 @@
 import { BaseAdapter, share, type PlanParts } from './base.js';
+import { CockroachMetrics } from './families/cockroach-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /** The entrypoint's node certificate names 127.0.0.1 (not localhost). */
@@ -35,6 +36,7 @@ export class CockroachdbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 120_000;
+  protected override readonly metricsRole = new CockroachMetrics();
   protected override readonly logFormat = 'glog' as const;
   protected override readonly defaultStopTimeoutSeconds = 60;
 

@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { CouchMetrics } from './families/couch-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe } from './types.js';
@@ -43,6 +44,7 @@ export class CouchdbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 60_000;
+  protected override readonly metricsRole = new CouchMetrics();
 
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);

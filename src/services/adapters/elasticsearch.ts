@@ -1,4 +1,5 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
+import { ElasticMetrics } from './families/elastic-metrics.js';
 import { BaseAdapter, traits, jvmHeapMb, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
@@ -45,6 +46,7 @@ export class ElasticsearchAdapter extends BaseAdapter {
   override readonly minMemoryMb = 2048;
   override readonly minCpus = 1;
   override readonly startupTimeoutMs = 180_000;
+  protected override readonly metricsRole = new ElasticMetrics();
   override readonly fixedUsername = 'elastic';
   protected override readonly logFormat = 'json' as const;
   protected override readonly defaultPidsLimit = 4096;

@@ -1,4 +1,5 @@
 import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
+import { GremlinMetrics } from './families/gremlin-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
 /**
@@ -26,6 +27,7 @@ export class JanusgraphAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 180_000;
+  protected override readonly metricsRole = new GremlinMetrics();
   protected override readonly defaultPidsLimit = 4096;
   protected override readonly defaultStopTimeoutSeconds = 60;
 

@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { MeiliMetrics } from './families/search-metrics.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
@@ -24,6 +25,7 @@ export class MeilisearchAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 30_000;
+  protected override readonly metricsRole = new MeiliMetrics();
 
   override memoryShares(s: SizingInput): Record<string, number> {
     return { maxIndexingMemory: share(s.memoryMb, 0.5, 128) };

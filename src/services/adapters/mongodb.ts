@@ -1,4 +1,5 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
+import { MongoMetrics } from './families/mongo-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
@@ -21,6 +22,7 @@ export class MongodbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 512;
   override readonly startupTimeoutMs = 90_000;
+  protected override readonly metricsRole = new MongoMetrics();
   /**
    * The entrypoint runs the init scripts on a temporary mongod on 127.0.0.1:27017, which the
    * probe (inside the container) reaches too, then restarts: two answers in a row, not one.

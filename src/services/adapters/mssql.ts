@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { MssqlMetrics } from './families/mssql-metrics.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 
@@ -31,6 +32,7 @@ export class MssqlAdapter extends BaseAdapter {
   override readonly minMemoryMb = 2560;
   override readonly minCpus = 1;
   override readonly startupTimeoutMs = 180_000;
+  protected override readonly metricsRole = new MssqlMetrics();
   override readonly fixedUsername = 'sa';
   protected override readonly defaultStopTimeoutSeconds = 60;
   protected override readonly logFormat = 'mssql' as const;

@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { Neo4jMetrics } from './families/neo4j-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, jvmHeapMb, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
@@ -29,6 +30,7 @@ export class Neo4jAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 120_000;
+  protected override readonly metricsRole = new Neo4jMetrics();
   override readonly fixedUsername = 'neo4j';
   protected override readonly defaultPidsLimit = 4096;
   protected override readonly defaultNofile = 40000;

@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { OracleMetrics } from './families/oracle-metrics.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 
@@ -30,6 +31,7 @@ export class OracleAdapter extends BaseAdapter {
   override readonly minCpus = 1;
   // Regular (non-faststart) images decompress the database and create the PDB on first start.
   override readonly startupTimeoutMs = 600_000;
+  protected override readonly metricsRole = new OracleMetrics();
   protected override readonly defaultStopTimeoutSeconds = 120;
   protected override readonly defaultPidsLimit = 4096;
 

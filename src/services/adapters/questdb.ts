@@ -1,4 +1,5 @@
 import { BaseAdapter, jvmHeapMb, type PlanParts } from './base.js';
+import { QuestdbMetrics } from './families/questdb-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, EnginePort, Probe, SizingInput } from './types.js';
 
 const CONF_DIR = '/var/lib/questdb/conf';
@@ -47,6 +48,7 @@ export class QuestdbAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 60_000;
+  protected override readonly metricsRole = new QuestdbMetrics();
   protected override readonly defaultPidsLimit = 4096;
 
   override memoryShares(s: SizingInput): Record<string, number> {

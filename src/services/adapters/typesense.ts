@@ -1,4 +1,5 @@
 import { AdapterInputError } from '../../errors.js';
+import { TypesenseMetricsRole } from './families/search-metrics.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe } from './types.js';
 
@@ -26,6 +27,7 @@ export class TypesenseAdapter extends BaseAdapter {
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 60_000;
+  protected override readonly metricsRole = new TypesenseMetricsRole();
 
   protected override checkInput(input: AdapterInput): void {
     super.checkInput(input);
