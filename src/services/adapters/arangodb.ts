@@ -1,6 +1,7 @@
 import { BaseAdapter, type PlanParts } from './base.js';
 import { ArangoMetrics } from './families/arango-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { ArangoStatements } from './accounts/nosql-declared.js';
 
 /** Run by the entrypoint's init phase with arangosh against its init server (an image contract). */
 const CREATE_DATABASE_JS = '/docker-entrypoint-initdb.d/10-flux-database.js';
@@ -17,6 +18,8 @@ export class ArangodbAdapter extends BaseAdapter {
   readonly displayName = 'ArangoDB';
   readonly description = 'Multi-model database: documents, graphs and key-value with AQL';
   readonly category: EngineCategory = 'document';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new ArangoStatements();
   readonly defaultImage = 'docker.io/library/arangodb';
   readonly defaultVersion = '3.12';
   readonly versions: readonly string[] = ['3.12'];

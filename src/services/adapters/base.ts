@@ -1,5 +1,6 @@
 import { AdapterInputError } from '../../errors.js';
 import { parseLogLevel, type LogFormat } from './log-levels.js';
+import type { AccountStatements } from './accounts/statements.js';
 import type { AccountsRole, BackupRole, BrowserRole, EngineRoles, MetricsRole } from './roles/index.js';
 import type {
   AdapterInput, ClientCommand, ConnectionDetails, ContainerPlan, EngineAdapter, EngineCapabilities, EngineCategory, EngineId,
@@ -101,6 +102,9 @@ export abstract class BaseAdapter implements EngineAdapter {
   protected readonly accountsRole?: AccountsRole;
   protected readonly browserRole?: BrowserRole;
   protected readonly metricsRole?: MetricsRole;
+
+  /** Account statements declared only (EngineAdapter.declaredAccounts). */
+  readonly declaredAccounts?: AccountStatements;
 
   get roles(): Readonly<EngineRoles> {
     return { backup: this.backupRole, accounts: this.accountsRole, browser: this.browserRole, metrics: this.metricsRole };

@@ -4,6 +4,7 @@ import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import { bootstrapFiles, bootstrapSteps, cqlUsernameProblem } from './cql-bootstrap.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, EnginePort, ExecStep, Probe, SizingInput } from './types.js';
+import { CqlStatements } from './accounts/nosql-declared.js';
 
 const CONFIG_FILE = '/etc/cassandra-flux/cassandra.yaml';
 /** Single node: it listens for internode traffic on loopback and is its own (only) seed. */
@@ -22,6 +23,8 @@ export class CassandraAdapter extends BaseAdapter {
   readonly displayName: string = 'Apache Cassandra';
   readonly description: string = 'Wide-column store for write-heavy workloads (single node)';
   readonly category: EngineCategory = 'wide_column';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new CqlStatements();
   readonly defaultImage: string = 'docker.io/library/cassandra';
   readonly defaultVersion: string = '5.0';
   readonly versions: readonly string[] = ['5.0', '4.1'];

@@ -4,6 +4,8 @@ import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 import { ClickhouseBrowser } from './families/clickhouse-browser.js';
+import { ClickhouseAccounts } from './families/clickhouse-accounts.js';
+import type { AccountsRole } from './roles/accounts.js';
 
 const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
 
@@ -30,6 +32,7 @@ export class ClickhouseAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new ClickhouseBrowser();
   protected override readonly metricsRole = new ClickhouseMetrics();
+  protected override readonly accountsRole: AccountsRole = new ClickhouseAccounts();
   override readonly unsupported = {
     readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
     backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',

@@ -1,6 +1,7 @@
 import { BaseAdapter, share, type PlanParts } from './base.js';
 import { CockroachMetrics } from './families/cockroach-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { CockroachStatements } from './accounts/postgres.js';
 
 /** The entrypoint's node certificate names 127.0.0.1 (not localhost). */
 export const PROBE_HOST = '127.0.0.1';
@@ -23,6 +24,8 @@ export class CockroachdbAdapter extends BaseAdapter {
   readonly displayName = 'CockroachDB';
   readonly description = 'Distributed SQL database speaking the PostgreSQL wire protocol (single node)';
   readonly category: EngineCategory = 'relational';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new CockroachStatements();
   readonly defaultImage = 'docker.io/cockroachdb/cockroach';
   readonly defaultVersion = 'v26.2.4';
   readonly versions: readonly string[] = ['v26.2.4'];

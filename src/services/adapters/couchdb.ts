@@ -3,6 +3,7 @@ import { CouchMetrics } from './families/couch-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, clamp, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe } from './types.js';
+import { CouchStatements } from './accounts/nosql-declared.js';
 
 /** Sorts before the entrypoint's docker.ini, the last file, where CouchDB writes the hashed admin back. */
 const ADMINS_INI = '/opt/couchdb/etc/local.d/20-flux-admins.ini';
@@ -34,6 +35,8 @@ export class CouchdbAdapter extends BaseAdapter {
   readonly displayName = 'CouchDB';
   readonly description = 'Document database with an HTTP/JSON API and multi-master replication';
   readonly category: EngineCategory = 'document';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new CouchStatements();
   readonly defaultImage = 'docker.io/library/couchdb';
   readonly defaultVersion = '3.5';
   readonly versions: readonly string[] = ['3.5', '3.4'];

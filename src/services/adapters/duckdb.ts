@@ -25,6 +25,7 @@ export class DuckdbAdapter extends BaseAdapter {
   override readonly unsupported = {
     authentication: 'an embedded file has no users or passwords; access is the module\'s',
     users: 'no users in the engine',
+    databases: 'an instance is one database file; attaching further files is not offered',
     network: 'no server: the file is opened in-process by the module',
     tls: 'no network endpoint',
     concurrentWriters: 'one read-write handle per file',

@@ -2,6 +2,7 @@ import { renderConfig } from '../orchestration/config-renderer.js';
 import { ElasticMetrics } from './families/elastic-metrics.js';
 import { BaseAdapter, traits, jvmHeapMb, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { ElasticsearchStatements } from './accounts/nosql-declared.js';
 
 const CONFIG_DIR = '/usr/share/elasticsearch/config';
 /** TLS files must sit under the config directory, or the node refuses to start. */
@@ -29,6 +30,8 @@ export class ElasticsearchAdapter extends BaseAdapter {
   readonly displayName = 'Elasticsearch';
   readonly description = 'Distributed search and analytics engine (single node)';
   readonly category: EngineCategory = 'search';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new ElasticsearchStatements();
   readonly defaultImage = 'docker.elastic.co/elasticsearch/elasticsearch';
   readonly defaultVersion = '8.19.20';
   readonly versions: readonly string[] = ['8.19.20', '9.4.4'];

@@ -2,6 +2,8 @@ import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import { H2Metrics } from './families/h2-metrics.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { H2Browser } from './families/h2-browser.js';
+import { H2Accounts } from './families/h2-accounts.js';
+import type { AccountsRole } from './roles/accounts.js';
 
 const INIT_SQL = '/run/secrets/h2-init.sql';
 
@@ -31,6 +33,7 @@ export class H2Adapter extends BaseAdapter {
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new H2Browser();
   protected override readonly metricsRole = new H2Metrics();
+  protected override readonly accountsRole: AccountsRole = new H2Accounts();
   override readonly unsupported = {
     tls: '-tcpSSL needs a JVM keystore; not wired',
     uri: 'JDBC only (jdbc:h2:tcp://...); user and password go as connection properties',

@@ -4,6 +4,8 @@ import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 import { InfluxBrowser } from './families/influx-browser.js';
+import { InfluxAccounts } from './families/influx-accounts.js';
+import type { AccountsRole } from './roles/accounts.js';
 
 const is1x = (version: string): boolean => version.startsWith('1.');
 
@@ -41,6 +43,7 @@ export class InfluxdbAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new InfluxBrowser();
   protected override readonly metricsRole = new InfluxMetrics();
+  protected override readonly accountsRole: AccountsRole = new InfluxAccounts();
   override readonly unsupported = {
     uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
     readOnlyRootfs: 'untested for either contract',

@@ -21,6 +21,7 @@ export class MeilisearchAdapter extends BaseAdapter {
   override readonly unsupported = {
     databases: 'indexes, not databases; the database name is not used',
     users: 'API keys derived from the master key, not users',
+    rotation: 'the master key is fixed at start; rotating it is a restart with a new key, which changes every derived key',
     tls: 'MEILI_SSL_* env names are unverified; not wired',
   };
   override readonly minMemoryMb = 256;

@@ -2,6 +2,7 @@ import { renderConfig } from '../orchestration/config-renderer.js';
 import { MongoMetrics } from './families/mongo-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { MongoStatements } from './accounts/nosql-declared.js';
 
 const CONFIG_FILE = '/etc/mongo/mongod.conf';
 
@@ -11,6 +12,8 @@ export class MongodbAdapter extends BaseAdapter {
   readonly displayName = 'MongoDB';
   readonly description = 'Document database with flexible JSON-like documents';
   readonly category: EngineCategory = 'document';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new MongoStatements();
   readonly defaultImage = 'docker.io/library/mongo';
   readonly defaultVersion = '8.0';
   readonly versions: readonly string[] = ['8.0', '7.0', '8.2'];

@@ -2,6 +2,7 @@ import { AdapterInputError } from '../../errors.js';
 import { MssqlMetrics } from './families/mssql-metrics.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { MssqlStatements } from './accounts/sql-declared.js';
 
 const SQLCMD = '/opt/mssql-tools18/bin/sqlcmd';
 /** sqlservr exits at start with less memory than about 2000 MB (CONTRACTS corrections). */
@@ -18,6 +19,8 @@ export class MssqlAdapter extends BaseAdapter {
   readonly displayName = 'SQL Server';
   readonly description = 'Microsoft SQL Server 2022 on Linux (Developer edition by default)';
   readonly category: EngineCategory = 'relational';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new MssqlStatements();
   readonly defaultImage = 'mcr.microsoft.com/mssql/server';
   // CU14 or later: those ship mssql-tools18 at the path the probe uses (testcontainers' CU13 pin does not).
   readonly defaultVersion = '2022-CU14-ubuntu-22.04';

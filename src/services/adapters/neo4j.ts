@@ -3,6 +3,7 @@ import { Neo4jMetrics } from './families/neo4j-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, jvmHeapMb, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { Neo4jStatements } from './accounts/nosql-declared.js';
 
 /**
  * Neo4j Community from docker.io/library/neo4j (CONTRACTS §22). The admin must be `neo4j`; its
@@ -15,6 +16,8 @@ export class Neo4jAdapter extends BaseAdapter {
   readonly displayName = 'Neo4j';
   readonly description = 'Native graph database queried with Cypher (Community edition)';
   readonly category: EngineCategory = 'graph';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new Neo4jStatements();
   readonly defaultImage = 'docker.io/library/neo4j';
   readonly defaultVersion = '5.26';
   readonly versions: readonly string[] = ['5.26', '2026.07.1'];

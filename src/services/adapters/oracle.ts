@@ -2,6 +2,7 @@ import { AdapterInputError } from '../../errors.js';
 import { OracleMetrics } from './families/oracle-metrics.js';
 import { BaseAdapter, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import { OracleStatements } from './accounts/sql-declared.js';
 
 /** Names Oracle reserves: APP_USER must not collide with them. */
 const RESERVED_USERS = new Set(['sys', 'system', 'sysman', 'dbsnmp', 'outln', 'xdb', 'audsys', 'pdbadmin', 'anonymous', 'public']);
@@ -16,6 +17,8 @@ export class OracleAdapter extends BaseAdapter {
   readonly displayName = 'Oracle Database Free';
   readonly description = 'Oracle Database 23ai Free (gvenzl image): 2 CPU threads, 2 GB RAM, 12 GB data';
   readonly category: EngineCategory = 'relational';
+  /** Declared, not run: no image of this engine runs where the module is verified. */
+  override readonly declaredAccounts = new OracleStatements();
   readonly defaultImage = 'docker.io/gvenzl/oracle-free';
   readonly defaultVersion = '23-slim';
   // No *-faststart tags: they ship a pre-extracted database in /opt/oracle/oradata, which the

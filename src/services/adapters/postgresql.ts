@@ -3,6 +3,8 @@ import { PostgresMetrics } from './families/postgres-metrics.js';
 import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { PostgresBrowser } from './families/postgres-browser.js';
+import { PostgresAccounts } from './families/postgres-accounts.js';
+import type { AccountsRole } from './roles/accounts.js';
 
 const CONFIG_FILE = '/etc/postgresql/postgresql.conf';
 
@@ -19,6 +21,7 @@ export class PostgresqlAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new PostgresBrowser();
   protected override readonly metricsRole = new PostgresMetrics();
+  protected override readonly accountsRole: AccountsRole = new PostgresAccounts();
   override readonly minMemoryMb: number = 256;
   override readonly startupTimeoutMs: number = 60_000;
   protected override readonly logFormat = 'postgresql' as const;

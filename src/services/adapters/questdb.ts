@@ -43,6 +43,7 @@ export class QuestdbAdapter extends BaseAdapter {
   override readonly unsupported = {
     databases: 'one logical database (qdb); the database name is not used',
     users: 'SQL user management is Enterprise only; one PG-wire and HTTP user',
+    rotation: 'the password is server configuration (QDB_PG_PASSWORD) read at start: no statement changes it',
     ilpTcpAuth: 'ILP over TCP (9009) has no password auth in OSS (a JWK key file only): it is never published',
     tls: 'not in OSS',
   };

@@ -3,6 +3,9 @@ import { RedisMetrics } from './families/redis-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { RedisBrowser } from './families/redis-browser.js';
+import { RedisAccounts } from './families/redis-accounts.js';
+import { aclRules } from './accounts/redis.js';
+import type { AccountsRole } from './roles/accounts.js';
 
 /**
  * Redis from docker.io/library/redis (CONTRACTS §11); Valkey and KeyDB extend it.
@@ -20,9 +23,9 @@ export class RedisAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new RedisBrowser();
   protected override readonly metricsRole = new RedisMetrics();
+  protected override readonly accountsRole: AccountsRole = new RedisAccounts();
   override readonly unsupported: Readonly<Record<string, string>> = {
     databases: 'numbered keyspaces (SELECT 0-15) only; the database name is not used',
-    users: 'one password (requirepass); ACL users are not managed',
   };
   override readonly minMemoryMb: number = 128;
   override readonly startupTimeoutMs: number = 30_000;
@@ -46,6 +49,8 @@ export class RedisAdapter extends BaseAdapter {
     return renderConfig('redis', 'redis.conf.njk', {
       containerName: input.containerName, memoryMb: input.sizing.memoryMb, port: 6379,
       password: input.password,
+      // ACL users live in memory only: rendered here (hashes, never plaintext) so a restart keeps them.
+      aclUsers: (input.accounts ?? []).map((a) => ({ name: a.username, rules: [...a.passwordSha256.map((h) => `#${h}`), ...aclRules(a.role, a.keys)] })),
       maxmemoryMb: this.memoryShares(input.sizing).maxmemory!,
       maxmemoryPolicy: this.maxmemoryPolicy,
       maxClients: clamp(Math.floor(input.sizing.memoryMb * 4), 1000, 10000),

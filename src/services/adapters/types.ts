@@ -6,6 +6,8 @@
  * environment of an exec, as files, or as client parameters. An input the engine refuses is an
  * AdapterInputError (a 400); any other throw is a bug (a 500).
  */
+import type { AccountStatements } from './accounts/statements.js';
+import type { FileAccount } from './roles/accounts.js';
 import type { EngineRoles } from './roles/index.js';
 
 export const ENGINE_IDS = [
@@ -84,6 +86,11 @@ export interface AdapterInput {
   version: string;
   sizing: SizingInput;
   tls?: { certPath: string; keyPath: string };
+  /**
+   * Users the engine keeps only in its config files (the Redis family's ACL users), rendered there
+   * so a restart keeps them; password hashes only. Optional; absent at create.
+   */
+  accounts?: readonly FileAccount[];
 }
 
 /** A file the manager writes into the instance's volume and bind-mounts (read-only) into the container. */
@@ -188,6 +195,11 @@ export interface EngineAdapter {
   readonly roles: Readonly<EngineRoles>;
   /** Derived from kind, traits and roles. */
   readonly capabilities: Readonly<EngineCapabilities>;
+  /**
+   * Account statements of an engine the module does not run them for (no image of it runs where
+   * the module is verified): declared from its documentation, checked by the conformance suite.
+   */
+  readonly declaredAccounts?: AccountStatements;
   /** Features this adapter does not offer, with the reason, for the UI and the README matrix. */
   readonly unsupported: Readonly<Record<string, string>>;
   readonly minMemoryMb: number;

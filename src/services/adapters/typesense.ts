@@ -22,6 +22,7 @@ export class TypesenseAdapter extends BaseAdapter {
   override readonly unsupported = {
     databases: 'collections, not databases; the database name is not used',
     users: 'API keys, not users',
+    rotation: 'the bootstrap admin key is fixed at start (--api-key); rotating it is a restart with a new key',
     tls: 'TLS flags exist but are not wired',
     memoryCap: 'indexes live in RAM with no engine knob: the container limit is the only cap',
   };

@@ -29,6 +29,12 @@ const FILTERS: Record<string, (v: unknown) => string> = {
   pgq: (v) => `'${String(v).replace(/\\/g, '\\\\').replace(/'/g, "''")}'`,
   /** YAML / TOML / JSON double-quoted scalar: JSON's escaping is valid in all three. */
   jsonq: (v) => JSON.stringify(String(v)),
+  /** One ACL rule of a redis.conf `user` line (a password hash, keys, channels, commands); anything else throws. */
+  aclrule: (v) => {
+    const s = String(v);
+    if (!/^(#[0-9a-f]{64}|~[A-Za-z0-9_:.\-*?[\]{}]{1,128}|&\*|[+-]@?[a-z|]{1,40})$/.test(s)) throw new Error(`value ${JSON.stringify(s)} is not an ACL rule the module renders`);
+    return s;
+  },
   /** my.cnf / ini value: only plain values are allowed (paths, names); anything that needs quoting throws. */
   plain: (v) => {
     const s = String(v);
