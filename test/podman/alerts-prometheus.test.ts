@@ -128,7 +128,10 @@ describe('a real Prometheus scrapes GET /metrics', () => {
     expect(refused.lastError).toMatch(/401/);
     const healthy = await query(`fluxdb_health_status{state="healthy",instance_name="${names.redis}"}`);
     expect(healthy.map((s) => s.value[1])).toEqual(['1']);
-    expect(Number((await query(`fluxdb_health_check_duration_seconds{instance_name="${names.redis}"}`))[0]!.value[1])).toBeGreaterThan(0);
+    // A Redis PING from the host: well under a second (whole milliseconds, so 0 is possible).
+    const latency = Number((await query(`fluxdb_health_check_duration_seconds{instance_name="${names.redis}"}`))[0]!.value[1]);
+    expect(latency).toBeGreaterThanOrEqual(0);
+    expect(latency).toBeLessThan(1);
     // The collector's latest sample of the container, in bytes.
     const memory = await until('the Redis container\'s memory series', async () => {
       const r = await query(`fluxdb_container_memory_usage_bytes{instance_name="${names.redis}"}`);
@@ -137,6 +140,12 @@ describe('a real Prometheus scrapes GET /metrics', () => {
     expect(Number(memory[0]!.value[1])).toBeGreaterThan(512 * 1024);
     expect(Number(memory[0]!.value[1])).toBeLessThan(512 * 1024 ** 2);
     expect((await query(`fluxdb_volume_limit_bytes{instance_name="${names.redis}"}`))[0]!.value[1]).toBe(String(GIB));
+    // Redis's own figures, in base units: what INFO says it allocated, and its clients against maxclients.
+    expect(Number((await query(`fluxdb_engine_used_memory_bytes{instance_name="${names.redis}"}`))[0]?.value[1])).toBeGreaterThan(100_000);
+    expect(Number((await query(`fluxdb_engine_connections_max{instance_name="${names.redis}"}`))[0]?.value[1])).toBeGreaterThan(0);
+    const clients = await query(`fluxdb_engine_connections{instance_name="${names.redis}"} / fluxdb_engine_connections_max{instance_name="${names.redis}"}`);
+    expect(Number(clients[0]?.value[1])).toBeGreaterThanOrEqual(0);
+    expect(Number(clients[0]?.value[1])).toBeLessThan(0.5);
   });
 });
 
@@ -159,7 +168,11 @@ describe('alerts reach a local webhook receiver', () => {
     const health = (await m.api('GET', `/databases/${ids.redis}/health?range=1h`, undefined, READER)).body;
     expect(health.status).toBe('unhealthy');
     expect(health.alerts.map((a: { rule: string }) => a.rule)).toEqual(['unhealthy']);
-    const [listed] = (await m.api('GET', `/alerts?instance=${ids.redis}&state=firing`, undefined, READER)).body;
+    // The outcome is recorded once the receiver's answer is in.
+    const listed = await until('the delivery recorded', async () => {
+      const [a] = (await m.api('GET', `/alerts?instance=${ids.redis}&state=firing`, undefined, READER)).body;
+      return a?.delivery.fired?.state === 'delivered' ? a : undefined;
+    }, 10_000);
     expect(listed.delivery.fired).toMatchObject({ state: 'delivered', attempts: 2, last_status: 204 });
 
     const report = (await m.api('POST', '/reconcile')).body;

@@ -65,6 +65,8 @@ describe('Prometheus names of engine figures', () => {
     expect(engineMetricName('used_memory', 'bytes', 10)).toMatchObject({ name: 'fluxdb_engine_used_memory_bytes' });
     expect(engineMetricName('cache_hit_ratio', 'ratio', 0.99)).toMatchObject({ name: 'fluxdb_engine_cache_hit_ratio', value: 0.99 });
     expect(engineMetricName('hit_percent', 'percent', 50)).toMatchObject({ name: 'fluxdb_engine_hit_ratio', value: 0.5 });
+    expect(engineMetricName('memory_used_percent_of_max', 'percent', 12)).toMatchObject({ name: 'fluxdb_engine_memory_used_ratio_of_max', value: 0.12 });
+    expect(engineMetricName('buffer_fill', 'percent', 50)).toMatchObject({ name: 'fluxdb_engine_buffer_fill_ratio', value: 0.5 });
     expect(engineMetricName('query_latency_ms', 'ms', 250)).toMatchObject({ name: 'fluxdb_engine_query_latency_seconds', value: 0.25 });
     expect(engineMetricName('commits_per_second', 'per_second', 3)).toMatchObject({ name: 'fluxdb_engine_commits_per_second' });
     expect(engineMetricName('Slow-Queries', 'count', 2)).toMatchObject({ name: 'fluxdb_engine_slow_queries', value: 2 });

@@ -19,8 +19,9 @@ export function engineMetricName(figure: string, unit: MetricUnit, value: number
       v = value / 1000;
       break;
     case 'percent':
-      base = base.replace(/_(percent|pct)$/, '');
-      suffix('ratio');
+      // memory_used_percent_of_max becomes memory_used_ratio_of_max; a name without the word gets the suffix.
+      if (/(^|_)(percent|pct)(_|$)/.test(base)) base = base.replace(/(^|_)(percent|pct)(_|$)/, '$1ratio$3');
+      else suffix('ratio');
       v = value / 100;
       break;
     case 'ratio': suffix('ratio'); break;
