@@ -17,6 +17,8 @@ export const TABLES = {
   statusEvents: `${TABLE_PREFIX}_status_events`,
   metricRollups: `${TABLE_PREFIX}_metric_rollups`,
   alerts: `${TABLE_PREFIX}_alerts`,
+  // Accounts: rotations' grace periods.
+  passwordGrace: `${TABLE_PREFIX}_password_grace`,
 } as const;
 
 /** Where the migrator records what it applied (infrastructure, not one of the 8 data tables). */

@@ -2,6 +2,7 @@ import { TypeBoxValidatorCompiler, type FastifyPluginAsyncTypebox } from '@fasti
 import { errorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
+import { accountRoutes } from './routes/accounts.js';
 import { alertRoutes } from './routes/alerts.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
@@ -9,6 +10,7 @@ import { imageRoutes } from './routes/images.js';
 import { instanceRoutes } from './routes/instances.js';
 import { monitoringRoutes } from './routes/monitoring.js';
 import { systemRoutes } from './routes/system.js';
+import { GRACE_SWEEP_MS } from './services/accounts/grace-periods.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface DatabasesPluginOptions {
@@ -28,13 +30,15 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
   await registerOpenApi(app);
-  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes]) {
+  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes, accountRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
   scheduleHealth(ctx, services);
   scheduleMetrics(ctx, services);
   scheduleAlerts(ctx, services);
+  // Rotations' grace periods end on their own timers; the sweep finds those a restart interrupted.
+  services.background.every('password-grace', GRACE_SWEEP_MS, () => services.accounts.grace.sweep(), { runAtStart: true });
   // A pull under way is cancelled with the module (its waiters see the failure), never left running.
   app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.

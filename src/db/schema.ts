@@ -93,6 +93,24 @@ export interface UsersTable {
   credential_id: number | null;
   permissions: Json<string[]>;
   created_at: Timestamp;
+  /** What the user may do (migration 009), as mapped to the engine's grants. */
+  role: ColumnType<'admin' | 'readwrite' | 'readonly', 'admin' | 'readwrite' | 'readonly' | undefined, 'admin' | 'readwrite' | 'readonly'>;
+  /** The databases its grants name; [] for an instance-wide admin. */
+  databases: Json<string[]>;
+  /** The Redis family's key patterns; [] elsewhere. */
+  key_patterns: Json<string[]>;
+}
+
+/** A rotation's grace period: the old password works until drop_at (migration 009). */
+export interface PasswordGraceTable {
+  id: Generated<number>;
+  instance_id: number;
+  username: string;
+  admin: boolean;
+  drop_at: Timestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Timestamp;
 }
 
 export interface InnerDatabasesTable {
@@ -204,6 +222,7 @@ export interface Database {
   '620600_databases_status_events': StatusEventsTable;
   '620600_databases_metric_rollups': MetricRollupsTable;
   '620600_databases_alerts': AlertsTable;
+  '620600_databases_password_grace': PasswordGraceTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

@@ -13,7 +13,8 @@ const TAGS = [
   { name: 'images', description: 'the engines\' images on this host; pulls with progress' },
   { name: 'monitoring', description: 'logs, stats, inspect, metrics, health' },
   { name: 'backups', description: 'snapshots, restore, export' },
-  { name: 'data', description: 'connection details, tables, users, inner databases, credentials' },
+  { name: 'data', description: 'connection details and the data browser' },
+  { name: 'accounts', description: 'password rotation, users and inner databases, inside the engine' },
 ];
 
 /**

@@ -1,20 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { PERMISSIONS } from '../constants.js';
-import { notImplemented } from '../errors.js';
 import { IdParams, route } from '../http/schemas/common.js';
 import { ConnectionView, SampleQuery, TableDataView, TableParams, TablesQuery, TableSchemaView, TablesView } from '../http/schemas/data.js';
 import { DataBrowser } from '../services/browse/data-browser.js';
 import type { RouteOptions } from './route-options.js';
 
-const later = (what: string) => () => { throw notImplemented(`${what} arrive with the data and security issue`); };
 const tag = 'data';
-const notYet = <S extends object>(summary: string, request: S) => route(tag, `${summary} (not offered yet)`, { ...request, response: {} }, [403, 501]);
 
 export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, { ctx, services }) => {
   const { instances } = services;
   const views = instances.reads;
   const read = ctx.requirePermission(PERMISSIONS.read);
-  const write = ctx.requirePermission(PERMISSIONS.write);
 
   // The data browser: read-only, so readers may use it; 501 for an engine without a browser role.
   const browser = new DataBrowser(instances.support);
@@ -34,15 +30,10 @@ export const dataRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app, {
     schema: route(tag, 'Sample rows, read-only with a statement timeout: at most 1000, long cells cut',
       { params: TableParams, querystring: SampleQuery, response: { 200: TableDataView } }, [...BROWSE_ERRORS]),
   }, async (request) => browser.sample(Number(request.params.id), request.params.name, request.query));
-  app.post('/databases/:id/credentials/rotate', { onRequest: write, schema: notYet('Rotate the admin password', { params: IdParams }) }, later('Credential rotation'));
   // The password only for callers who may manage the instance.
   app.get('/databases/:id/connection-string', {
     onRequest: read,
     schema: route(tag, 'Host, port, database, user and URI; the password only with the write permission',
       { params: IdParams, response: { 200: ConnectionView } }, [403, 404, 409]),
   }, async (request) => views.connection(await instances.get(Number(request.params.id)), ctx.hasPermission(request, PERMISSIONS.write)));
-  app.post('/databases/:id/databases', { onRequest: write, schema: notYet('Create an inner database', { params: IdParams }) }, later('Inner databases and users'));
-  app.get('/databases/:id/databases', { onRequest: read, schema: notYet('List inner databases', { params: IdParams }) }, later('Inner databases and users'));
-  app.post('/databases/:id/users', { onRequest: write, schema: notYet('Create a user', { params: IdParams }) }, later('Inner databases and users'));
-  app.get('/databases/:id/users', { onRequest: read, schema: notYet('List users', { params: IdParams }) }, later('Inner databases and users'));
 };

@@ -23,22 +23,26 @@ export class CredentialManager {
     return this.box;
   }
 
-  async store(instanceId: number, kind: CredentialKind, username: string, secret: string): Promise<void> {
+  /** Stores (or replaces) one credential; resolves with its row id. */
+  async store(instanceId: number, kind: CredentialKind, username: string, secret: string): Promise<number> {
     const box = await this.secretBox();
     const sealed = box.encrypt(secret, sealContext(instanceId, kind, username));
-    await this.db
+    const row = await this.db
       .insertInto(TABLES.credentials)
       .values({ instance_id: instanceId, kind, username, secret_ciphertext: sealed, key_id: box.keyId })
       .onConflict((oc) => oc.columns(['instance_id', 'kind', 'username']).doUpdateSet({
         secret_ciphertext: sealed, key_id: box.keyId, rotated_at: new Date(),
       }))
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
   }
 
-  async read(instanceId: number, kind: CredentialKind): Promise<{ username: string; secret: string } | null> {
-    const row = await this.db.selectFrom(TABLES.credentials).selectAll()
-      .where('instance_id', '=', instanceId).where('kind', '=', kind)
-      .orderBy('id', 'desc').executeTakeFirst();
+  /** The latest credential of that kind, or (users) the one of that username. */
+  async read(instanceId: number, kind: CredentialKind, username?: string): Promise<{ username: string; secret: string } | null> {
+    let query = this.db.selectFrom(TABLES.credentials).selectAll().where('instance_id', '=', instanceId).where('kind', '=', kind);
+    if (username !== undefined) query = query.where('username', '=', username);
+    const row = await query.orderBy('id', 'desc').executeTakeFirst();
     if (!row) return null;
     const box = await this.secretBox();
     const context = sealContext(row.instance_id, row.kind, row.username);
@@ -49,6 +53,11 @@ export class CredentialManager {
         .where('id', '=', row.id).where('secret_ciphertext', '=', row.secret_ciphertext).execute();
     }
     return { username: row.username, secret };
+  }
+
+  /** Forgets one credential (a user dropped from its engine). */
+  async remove(instanceId: number, kind: CredentialKind, username: string): Promise<void> {
+    await this.db.deleteFrom(TABLES.credentials).where('instance_id', '=', instanceId).where('kind', '=', kind).where('username', '=', username).execute();
   }
 }
 

@@ -5,6 +5,7 @@ import { usedPorts, usedVnetIps } from '../db/repositories/instances.js';
 import type { ModuleContext } from '../module-contract.js';
 import { ContainerOrchestrator } from './container-orchestrator.js';
 import { CredentialManager } from './credential-manager.js';
+import { DatabaseOperations, NO_AUDIT } from './database-operations.js';
 import { ContainerDriver } from './drivers/container-driver.js';
 import { DuckDbEngines } from './drivers/duckdb-files.js';
 import { EmbeddedDriver } from './drivers/embedded-driver.js';
@@ -59,6 +60,8 @@ export interface Services {
   storage: StorageMonitor;
   /** Health checks, their history and uptime, and Podman's event stream. */
   health: HealthMonitor;
+  /** Passwords, users and inner databases inside each instance's engine. */
+  accounts: DatabaseOperations;
   /** Metrics of each instance (container, volume, engine) with their history; onSample tells listeners. */
   metrics: MetricsCollector;
   /** Alert rules, firing and resolved alerts, the webhook (also the AlertSink of the module's own checks). */
@@ -123,7 +126,12 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const prometheus = overrides.prometheus ?? new PrometheusExporter({
     db, clock: systemClock, samples: metrics, maxSampleAgeMs: config.metricsIntervalS * 3000,
   });
+  const accounts = overrides.accounts ?? new DatabaseOperations({
+    db, support: instances.support, credentials, volumes, clock: systemClock, audit: NO_AUDIT,
+    logger: ctx.logger.child({ service: 'accounts' }),
+  }, background);
   return {
+    accounts,
     hostProbe,
     metrics,
     alerts,

@@ -20,7 +20,7 @@ const OPERATIONS: Record<string, string[]> = {
   supports_browse: ['GET /databases/{id}/tables', 'GET /databases/{id}/tables/{name}/schema', 'GET /databases/{id}/tables/{name}/data'],
 };
 const BODIES: Record<string, object> = {
-  'POST /databases/{id}/users': { username: 'probe_user', password: 'Probe-Passw0rd-Long-Enough' },
+  'POST /databases/{id}/users': { username: 'probe_user', password: 'Probe-Passw0rd-Long-Enough', role: 'readonly' },
   'POST /databases/{id}/databases': { name: 'probe_db' },
 };
 const flagOf = (route: string) => Object.entries(OPERATIONS).find(([, routes]) => routes.includes(route))?.[0];

@@ -169,10 +169,22 @@ describe('instance routes without an instance', () => {
     await call('DELETE', '/orphans/Not_A_Name', tokens.admin, 400);
   });
 
+  it('answers the account routes\' missing instance, bad input and forbidden writes as declared', async () => {
+    await call('POST', '/databases/424242/credentials/rotate', tokens.admin, 404);
+    await call('POST', '/databases/424242/credentials/rotate', tokens.read, 403);
+    await call('POST', '/databases/424242/credentials/rotate', tokens.admin, 400, { grace_seconds: 0 });
+    await call('GET', '/databases/424242/users', tokens.read, 404);
+    await call('POST', '/databases/424242/users', tokens.admin, 404, { username: 'app_reader', role: 'readonly' });
+    await call('POST', '/databases/424242/users', tokens.admin, 400, { username: 'x;drop', role: 'readonly' });
+    await call('DELETE', '/databases/424242/users/app_reader', tokens.read, 403);
+    await call('GET', '/databases/424242/databases', tokens.read, 404);
+    await call('POST', '/databases/424242/databases', tokens.admin, 400, { name: '../etc' });
+    await call('DELETE', '/databases/424242/databases/app_db?confirm=app_db', tokens.admin, 404);
+  });
+
   it.each([
     ['POST', '/databases/1/snapshot'], ['GET', '/databases/1/snapshots'],
-    ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'], ['POST', '/databases/1/credentials/rotate'],
-    ['POST', '/databases/1/databases'], ['GET', '/databases/1/databases'], ['POST', '/databases/1/users'], ['GET', '/databases/1/users'],
+    ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'],
   ] as const)('%s %s answers its declared 501', async (method, url) => {
     await call(method, url, tokens.admin, 501);
   });
