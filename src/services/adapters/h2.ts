@@ -27,7 +27,7 @@ export class H2Adapter extends BaseAdapter {
   readonly versions: readonly string[] = ['2.3.232', '2.2.224'];
   readonly ports = [
     { name: 'tcp', containerPort: 1521, primary: true },
-    // Published for the data browser, which speaks the PostgreSQL protocol to H2.
+    // Published for host-side PostgreSQL-protocol clients (a database it opens first is opened with DATABASE_TO_LOWER).
     { name: 'pg', containerPort: 5435, publish: true },
   ];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });

@@ -110,6 +110,12 @@ export class SampleBuilder {
     this.current.push(head.subarray(0, BINARY_LIMIT).toString('base64'));
   }
 
+  /** Binary read only in part (its full length is `length` bytes), noted as cut. */
+  binaryCut(head: Uint8Array, length: number): void {
+    this.note(length);
+    this.current.push(Buffer.from(head.buffer, head.byteOffset, head.byteLength).subarray(0, BINARY_LIMIT).toString('base64'));
+  }
+
   value(value: number | boolean | null): void {
     this.current.push(value);
   }

@@ -34,11 +34,23 @@ export function parseLossless(text: string): unknown {
 }
 
 /**
- * One InfluxQL statement over GET /query: InfluxDB runs only SELECT and SHOW for a GET (a write,
- * SELECT INTO included, needs a POST), so this path cannot change anything. 1.x signs in with
- * basic auth; 2.x's v1-compatible endpoint takes the token (the instance password) and the bucket as db.
+ * Refuses anything but one SELECT or SHOW without INTO. InfluxDB takes only SELECT and SHOW over
+ * GET, but 1.x runs SELECT … INTO (a write) over GET too: this check is what keeps it out.
+ * Quoted identifiers and strings are blanked first, so a name cannot hide or fake a keyword.
+ */
+export function assertReadOnly(statement: string): void {
+  const bare = statement.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, '""');
+  if (!/^\s*(SELECT|SHOW)\s/i.test(bare) || /\bINTO\b/i.test(bare) || bare.includes(';')) {
+    throw new Error(`read-only: the data browser sends one SELECT or SHOW without INTO, not ${JSON.stringify(statement.slice(0, 80))}`);
+  }
+}
+
+/**
+ * One InfluxQL statement over GET /query, after assertReadOnly. 1.x signs in with basic auth;
+ * 2.x's v1-compatible endpoint takes the token (the instance password) and the bucket as db.
  */
 export async function influxQuery(ep: EngineEndpoint, statement: string): Promise<Series[]> {
+  assertReadOnly(statement);
   const params = new URLSearchParams({ db: ep.database, q: statement });
   const auth = ep.version.startsWith('1.') ? basicAuth(ep.username, ep.password) : `Token ${ep.password}`;
   const answer = await httpCall({
