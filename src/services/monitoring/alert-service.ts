@@ -37,6 +37,11 @@ const key = (instanceId: number, rule: string) => `${instanceId}/${rule}`;
  */
 export class AlertService implements AlertSink {
   private readonly chains = new Map<number, Promise<void>>();
+  /**
+   * What is firing (instance/rule), as this service last read or wrote it, so a sample that
+   * changes nothing costs no query. The store stays the truth: each sweep reloads it.
+   */
+  private known: Set<string> | null = null;
 
   constructor(private readonly d: AlertServiceDeps) {}
 
@@ -70,7 +75,7 @@ export class AlertService implements AlertSink {
    * an instance that no longer runs resolve; so does every alert of a rule turned off.
    */
   async sweep(): Promise<void> {
-    const firing = new Set((await alerts.firingAlerts(this.d.db)).map((a) => key(a.instance_id, a.rule)));
+    const firing = this.known = await this.loadFiring();
     await Promise.all((await repo.listInstances(this.d.db)).map((row) => this.later(row.id, () => this.sweepOne(row, firing))));
   }
 
@@ -106,17 +111,27 @@ export class AlertService implements AlertSink {
     return this.open(row, 'unhealthy', 'critical', null, null, `the instance is unhealthy: ${reason}`);
   }
 
+  private async loadFiring(): Promise<Set<string>> {
+    return new Set((await alerts.firingAlerts(this.d.db)).map((a) => key(a.instance_id, a.rule)));
+  }
+
   private async open(row: InstanceRow, rule: string, severity: Severity, value: number | null, threshold: number | null, message: string): Promise<void> {
+    const known = this.known ??= await this.loadFiring();
+    if (known.has(key(row.id, rule))) return;
     const at = new Date(this.d.clock.now());
     const created = await alerts.fireAlert(this.d.db, {
       instanceId: row.id, rule, severity, value, threshold, message, at, delivery: this.d.notifier ? PENDING : undefined,
     });
+    known.add(key(row.id, rule));
     if (!created) return;
     this.d.logger.warn({ instanceId: row.id, name: row.name, rule, severity, value }, `alert ${rule} firing on ${row.name}: ${message}`);
     await this.announce(created.id, 'fired');
   }
 
   private async close(row: InstanceRow, rule: string, message: string): Promise<void> {
+    const known = this.known ??= await this.loadFiring();
+    if (!known.has(key(row.id, rule))) return;
+    known.delete(key(row.id, rule));
     const done = await alerts.resolveAlert(this.d.db, row.id, rule, message, new Date(this.d.clock.now()), this.d.notifier ? PENDING : undefined);
     if (!done) return;
     this.d.logger.info({ instanceId: row.id, name: row.name, rule }, `alert ${rule} resolved on ${row.name}: ${message}`);
@@ -168,8 +183,7 @@ export class AlertService implements AlertSink {
   async setRules(row: InstanceRow, body: Record<string, unknown>) {
     const overrides = checkOverrides(body);
     const fresh = (await repo.updateInstance(this.d.db, row.id, { alert_rules: JSON.stringify(overrides) })) ?? row;
-    const firing = new Set((await alerts.firingAlerts(this.d.db, row.id)).map((a) => key(a.instance_id, a.rule)));
-    await this.later(row.id, () => this.sweepOne(fresh, firing));
+    await this.later(row.id, async () => this.sweepOne(fresh, this.known ??= await this.loadFiring()));
     return this.rules(fresh);
   }
 }
