@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as repo from '../../src/db/repositories/instances.js';
 import type { InstanceRow } from '../../src/db/schema.js';
+import { AlertService } from '../../src/services/monitoring/alert-service.js';
 import type { MetricSample } from '../../src/services/monitoring/metric-sample.js';
+import { systemClock } from '../../src/services/scheduler/clock.js';
 import { fakeHost, MOUNT, type FakeHost } from '../fakes/fake-host.js';
 import { bearer } from '../helpers/host.js';
+import { memoryLogger } from '../helpers/logger.js';
 import { recorder, ResponseChecker } from '../helpers/openapi-check.js';
 
 // The alert rules on the fake runtime: thresholds from samples (the metrics collector's
@@ -210,6 +213,13 @@ describe('the module\'s own checks through AlertSink', () => {
     expect((await alertsOf(row.id))[0]).toMatchObject({ state: 'resolved', resolved_message: 'the next drill passed' });
     await expect(services().alerts.raise(row.id, 'Not A Rule', 'warning', 'x')).rejects.toThrow(/rule names/);
     await services().alerts.raise(424242, 'restore_drill_failed', 'critical', 'no such instance: nothing to raise');
+  });
+
+  it('two services racing over one store still make one firing alert (the unique index decides)', async () => {
+    const row = await h.createRunning({ engine: 'duckdb', name: 'al-race' });
+    const others = Array.from({ length: 4 }, () => new AlertService({ db: h.app.flux.ctx.db, clock: systemClock, logger: memoryLogger() }));
+    await Promise.all(others.map((a, i) => a.raise(row.id, 'raced', 'warning', `from service ${i}`)));
+    expect(await alertsOf(row.id)).toEqual([expect.objectContaining({ rule: 'raced', state: 'firing' })]);
   });
 });
 
