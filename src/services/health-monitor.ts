@@ -16,7 +16,7 @@ import type { Scheduler } from './scheduler/scheduler.js';
 export interface HealthMonitorDeps {
   db: Kysely<Database>;
   support: InstanceSupport;
-  runtime: Pick<ContainerRuntime, 'info' | 'watchEvents'>;
+  runtime: Pick<ContainerRuntime, 'info' | 'watchEvents' | 'inspectContainer'>;
   config: Pick<Config, 'healthIntervalS' | 'unhealthyAfter' | 'checkTimeoutS' | 'checkConcurrency' | 'healthRetentionDays'>;
   scheduler: Scheduler;
   clock: Clock;
@@ -124,7 +124,15 @@ export class HealthMonitor {
     const row = await repo.findInstanceByContainerId(this.d.db, e.containerId);
     // An operation of the module (stop, restart, delete) holds the lock and settles the row itself.
     if (!row || !MEANT_TO_RUN.has(row.status) || this.d.support.lock.isBusy(row.id)) return;
-    await this.record(row, 'unhealthy', null, `container ${e.action === 'oom' ? 'was OOM-killed' : `exited${e.exitCode === null ? '' : ` with code ${e.exitCode}`}`}`, true);
+    await this.record(row, 'unhealthy', null, await this.deathMessage(e), true);
+  }
+
+  /** Podman 4.3's event says exit code 0 for a killed container: the container's own state has the real one. */
+  private async deathMessage(e: RuntimeEvent): Promise<string> {
+    const state = (await this.d.runtime.inspectContainer(e.containerId).catch(() => null))?.state;
+    if (e.action === 'oom' || state?.oomKilled) return 'container was OOM-killed';
+    const code = state && !state.running ? state.exitCode : e.exitCode;
+    return `container exited${code === null ? '' : ` with code ${code}`}`;
   }
 
   /** GET /databases/{id}/health. */
