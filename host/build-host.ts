@@ -17,8 +17,8 @@ export interface HostOverrides {
   services?: Partial<Services>;
   /** An already open store to share between hosts in one test file; the host will not close it. */
   store?: Store;
-  /** Fastify logger setting; default: pino at config.logLevel. */
-  logger?: boolean;
+  /** Fastify logger setting; default: pino at config.logLevel. Tests pass a stream to read every line. */
+  logger?: boolean | { level: string; stream: { write(line: string): void } };
   /** Runs on the bare Fastify instance before anything is registered (tests add hooks that must see every route). */
   configure?: (app: FastifyInstance) => void;
 }
@@ -45,7 +45,9 @@ export type HostApp = FastifyInstance & { flux: HostInfo };
 export async function buildHost(config: Readonly<Config>, overrides: HostOverrides = {}): Promise<HostApp> {
   const manifest = readManifest();
   const app = Fastify({
-    logger: overrides.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+    logger: typeof overrides.logger === 'object'
+      ? { ...overrides.logger, redact: ['req.headers.authorization'] }
+      : overrides.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
     // Fastify's default (100) would answer 414 before the schema sees a 128-character table name.
     routerOptions: { maxParamLength: 256 },
   });
