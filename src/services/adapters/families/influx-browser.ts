@@ -77,7 +77,7 @@ export class InfluxBrowser implements BrowserRole {
   readonly scansKeys = false;
 
   checkName(name: string): void {
-    if (!MEASUREMENT.test(name)) throw new AdapterInputError(`invalid measurement ${JSON.stringify(name)}: must match ${MEASUREMENT}`);
+    if (!MEASUREMENT.test(name) || name.includes('..')) throw new AdapterInputError(`invalid measurement ${JSON.stringify(name)}: must match ${MEASUREMENT}, without ..`);
   }
 
   async list(ep: EngineEndpoint, _options: ListOptions): Promise<BrowseListing> {
@@ -85,7 +85,7 @@ export class InfluxBrowser implements BrowserRole {
     // InfluxDB keeps no per-measurement row statistics or sizes.
     return {
       next_cursor: null,
-      objects: names.map((n) => ({ schema: null, name: n, kind: 'measurement', rows_estimate: null, size_bytes: null, ref: MEASUREMENT.test(n) ? n : null })),
+      objects: names.map((n) => ({ schema: null, name: n, kind: 'measurement', rows_estimate: null, size_bytes: null, ref: MEASUREMENT.test(n) && !n.includes('..') ? n : null })),
     };
   }
 

@@ -20,7 +20,7 @@ const SHAPES: Record<string, { columns: string[]; key: string[] }> = {
 const int = (v: unknown): number | null => (v instanceof Error || v === null || v === undefined ? null : Number(str(v)));
 
 export function checkKey(name: string): string {
-  if (!KEY_NAME.test(name)) throw new AdapterInputError(`invalid key ${JSON.stringify(name)}: must match ${KEY_NAME}`);
+  if (!KEY_NAME.test(name) || name.includes('..')) throw new AdapterInputError(`invalid key ${JSON.stringify(name)}: must match ${KEY_NAME}, without ..`);
   return name;
 }
 
@@ -50,7 +50,7 @@ export class RedisBrowser implements BrowserRole {
       const objects: BrowsedObject[] = names.map((k, i) => ({
         schema: null, name: k, kind: 'key', key_type: types[i]!, ttl_ms: int(facts[2 * i + 1]) ?? -1,
         rows_estimate: LENGTH[types[i]!] ? int(sizes[2 * i + 1]) : null, size_bytes: int(sizes[2 * i]),
-        ref: KEY_NAME.test(k) ? k : null,
+        ref: KEY_NAME.test(k) && !k.includes('..') ? k : null,
       }));
       const next = str(cursor);
       return { objects, next_cursor: next === '0' ? null : next };
