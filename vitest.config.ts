@@ -24,6 +24,17 @@ export default defineConfig({
           globalSetup: ['test/podman/global-setup.ts'],
         },
       },
+      // The UI in Debian's Chromium (playwright-core) against the real host, Podman and stand-in engines.
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+          globalSetup: ['test/e2e/global-setup.ts'],
+        },
+      },
     ],
   },
 });

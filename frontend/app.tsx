@@ -63,7 +63,9 @@ export function createQueryClient(): QueryClient {
   });
 }
 
-export function App({ client = createQueryClient() }: { client?: QueryClient }) {
+export function App({ client: given }: { client?: QueryClient }) {
+  // One client for the page's life: a new one per render would drop every cached answer.
+  const [client] = useState(() => given ?? createQueryClient());
   const [appearance, setAppearance] = useState<Appearance>(initialAppearance);
   useEffect(() => { localStorage.setItem(THEME_KEY, appearance); }, [appearance]);
   return (

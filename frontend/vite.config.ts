@@ -9,7 +9,7 @@ const root = fileURLToPath(new URL('.', import.meta.url));
  * and its dev server (`npm run dev:ui`), which proxies the host's API and session routes to the
  * host `npm start` runs on 127.0.0.1:8080.
  */
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   root,
   plugins: [react()],
   build: {
@@ -19,10 +19,15 @@ export default defineConfig({
     // The first screen's budget is checked by bench/ui-bundle-size.ts; lazy chunks may be larger.
     chunkSizeWarningLimit: 600,
   },
+  // A build is always React's production build (runtime and JSX), also when a test runner (NODE_ENV=test) starts it.
+  ...(command === 'build' ? {
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    oxc: { jsx: { runtime: 'automatic' as const, development: false } },
+  } : {}),
   server: {
     host: '127.0.0.1',
     port: 5173,
     strictPort: true,
     proxy: { '/api': { target: 'http://127.0.0.1:8080', changeOrigin: false } },
   },
-});
+}));

@@ -14,6 +14,8 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   packages=(debootstrap postgresql default-jre-headless ca-certificates docker-registry apache2-utils)
   # The stock clients each connection string is checked with (test/podman/stock-clients.test.ts).
   packages+=(postgresql-client mariadb-client redis-tools clickhouse-client influxdb-client libh2-java)
+  # Debian's Chromium: the UI's end-to-end tests drive it with playwright-core (no browser download here).
+  packages+=(chromium)
   # prometheus (and its promtool): scrapes GET /metrics in the monitoring tests.
   packages+=(prometheus)
   missing=()
@@ -30,4 +32,7 @@ echo "[test] podman setup (the module's install job)" >&2
 npx tsx host/podman-setup.ts >&2
 echo "[test] stand-in images" >&2
 npx tsx src/images/cli.ts build >/dev/null
+# The UI the host serves and the e2e tests drive; a build of the same sources is copied from the cache.
+echo "[test] web UI" >&2
+npx tsx host/ui-build.ts
 exec npx vitest run "$@"

@@ -1,5 +1,5 @@
 import { Checkbox, Flex, Text } from '@radix-ui/themes';
-import { useState, type ReactNode } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { useLocation } from 'wouter';
 import { useDeleteInstance } from '../../queries/instances';
 import type { InstanceView } from '../../types/api';
@@ -11,10 +11,17 @@ export function DeleteInstanceDialog({ instance, trigger, open, onOpenChange }: 
 }) {
   const del = useDeleteInstance(instance.id);
   const [keepData, setKeepData] = useState(false);
+  const [ownOpen, setOwnOpen] = useState(false);
+  const isOpen = open ?? ownOpen;
+  const setOpen = (o: boolean) => { setOwnOpen(o); onOpenChange?.(o); };
   const [path, navigate] = useLocation();
+  // Leave the instance's page only once the dialog has closed: a modal unmounted while open can leave the page inert.
+  useEffect(() => {
+    if (del.isSuccess && !isOpen && path !== '/') navigate('/');
+  }, [del.isSuccess, isOpen, path, navigate]);
   return (
     <ConfirmByName
-      trigger={trigger} open={open} onOpenChange={(o) => { if (!o) del.reset(); onOpenChange?.(o); }}
+      trigger={trigger} open={isOpen} onOpenChange={(o) => { if (!o && !del.isSuccess) del.reset(); setOpen(o); }}
       title={`Delete ${instance.name}?`}
       name={instance.name}
       description={<>The container, its port{instance.vnet_name ? ' and VNet address' : ''} are released. {keepData
@@ -23,9 +30,7 @@ export function DeleteInstanceDialog({ instance, trigger, open, onOpenChange }: 
       confirmLabel={keepData ? 'Delete, keep the data' : 'Delete with its data'}
       pending={del.isPending}
       error={del.error}
-      onConfirm={() => del.mutate(keepData, {
-        onSuccess: () => { onOpenChange?.(false); if (path !== '/') navigate('/'); },
-      })}
+      onConfirm={() => del.mutate(keepData, { onSuccess: () => setOpen(false) })}
     >
       <Text as="label" size="2">
         <Flex gap="2" align="center">

@@ -7,7 +7,7 @@ import { ConnectionCard } from './connection-card';
 const LEVEL_COLOR = { ok: 'green', warning: 'amber', critical: 'red', unknown: 'gray' } as const;
 
 function yesNo(v: boolean | undefined, yes = 'enforced', no = 'not enforced') {
-  return v === undefined ? <Text color="gray">—</Text> : <Badge color={v ? 'green' : 'amber'} variant="soft">{v ? yes : no}</Badge>;
+  return v === undefined ? <Text color="gray">—</Text> : <Badge color={v ? 'green' : 'amber'} variant="soft" ml="2">{v ? yes : no}</Badge>;
 }
 
 function StorageCard({ i }: { i: InstanceView }) {

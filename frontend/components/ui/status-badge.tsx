@@ -12,7 +12,7 @@ const WORKING = new Set<string>(['creating', 'starting', 'restarting', 'stopping
 /** An instance's status; a spinner while the module works on it. Fixed width: polling never shifts the row. */
 export function StatusBadge({ status }: { status: InstanceStatus }) {
   return (
-    <Badge color={COLORS[status] ?? 'gray'} variant="soft" className="status-badge">
+    <Badge color={COLORS[status] ?? 'gray'} variant="soft" highContrast className="status-badge">
       {WORKING.has(status) ? <Spinner size="1" /> : <span className="status-dot" aria-hidden />}
       {status}
     </Badge>
