@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryLogger } from '../helpers/logger.js';
 import { browse, hexToBase64, instance, iso, lines, run } from './helpers/browse.js';
-import { startModule, type ModuleUnderTest } from './helpers/module-under-test.js';
+import { READER, startModule, type ModuleUnderTest } from './helpers/module-under-test.js';
 
 // PostgreSQL and TimescaleDB: data written with psql, then the data browser's answers compared
 // with what psql reads from the engine's own catalog and tables; a view that writes is refused.
@@ -23,8 +24,14 @@ const TIMESCALE = [
 ];
 const SYSTEM = "table_schema NOT IN ('pg_catalog', 'information_schema') AND table_schema NOT LIKE '\\_timescaledb%' AND table_schema NOT LIKE 'timescaledb\\_%'";
 
+const HOSTILE = ["items;DROP TABLE items", "items'--", 'it"ems', '../../etc/passwd', 'a b', 'x'.repeat(200), '$(id)', '`id`', 'public.items.x', '1items', 'items/**/'];
+
 let m: ModuleUnderTest;
-beforeAll(async () => { m = await startModule(); });
+const log = memoryLogger();
+beforeAll(async () => {
+  m = await startModule();
+  (m.app.flux.services.instances.support.deps as { logger: unknown }).logger = log;
+});
 afterAll(async () => {
   for (const i of (await m?.api('GET', '/databases'))?.body ?? []) await m.api('DELETE', `/databases/${i.id}`);
   await m?.close();
@@ -90,6 +97,21 @@ describe.each(ENGINES)('%s', (engine) => {
     expect(lines(await psql("SELECT count(*) FROM tags WHERE tag = 'sneaky'"))).toEqual(['0']);
     await psql('SELECT * FROM writes');
     expect(lines(await psql("SELECT count(*) FROM tags WHERE tag = 'sneaky'"))).toEqual(['1']);
+
+    // Hostile names and paging on every route: 400, and the tables are as they were; no log line holds the password.
+    const before = await psql('SELECT count(*) FROM items', "SELECT count(*) FROM pg_class WHERE relkind = 'r'");
+    for (const name of HOSTILE) {
+      for (const path of [`/tables/${encodeURIComponent(name)}/schema`, `/tables/${encodeURIComponent(name)}/data`]) {
+        expect((await m.api('GET', `/databases/${id}${path}`, undefined, READER)).status, `${path}`).toBe(400);
+      }
+    }
+    for (const q of ['limit=1001', 'offset=-1', 'order=id;drop', 'order=nosuch', 'pattern=*']) {
+      const path = q.startsWith('pattern') ? `/tables?${q}` : `/tables/items/data?${q}`;
+      expect((await m.api('GET', `/databases/${id}${path}`, undefined, READER)).status, path).toBe(400);
+    }
+    expect(await psql('SELECT count(*) FROM items', "SELECT count(*) FROM pg_class WHERE relkind = 'r'")).toBe(before);
+    expect(log.lines.some((l) => l.includes('browse query failed'))).toBe(true);
+    expect(log.lines.join('\n')).not.toContain(c.password);
     expect((await m.api('DELETE', `/databases/${id}`)).status).toBe(200);
   });
 });
