@@ -41,6 +41,12 @@ const envSchema = z.object({
   FLUX_DATABASES_RECONCILE_INTERVAL_S: intFrom(5, 86400).default(60),
   /** How often each instance's volume usage is measured (du of its directory). */
   FLUX_DATABASES_STORAGE_INTERVAL_S: intFrom(5, 86400).default(300),
+  /** Where snapshot files are kept (default <module data dir>/backups); another disk is the usual choice. */
+  FLUX_DATABASES_BACKUP_DIR: z.string().min(1).optional(),
+  /** A dump or restore stream that moves no byte for this long fails (there is no overall limit). */
+  FLUX_DATABASES_BACKUP_STALL_TIMEOUT_S: intFrom(5, 86400).default(300),
+  /** The largest dump POST /databases/{id}/import accepts, in MB. */
+  FLUX_DATABASES_IMPORT_MAX_MB: intFrom(1, 10_485_760).default(10240),
   /** How long one Podman API call may take before it fails with PODMAN_TIMEOUT (long operations add their own time). */
   FLUX_DATABASES_PODMAN_TIMEOUT_S: z.coerce.number().min(0.05).max(3600).default(30),
   FLUX_DATABASES_METRICS_RETENTION_DAYS: intFrom(1, 3650).default(7),
@@ -88,6 +94,10 @@ export interface Config {
   metricsIntervalS: number;
   reconcileIntervalS: number;
   storageIntervalS: number;
+  /** Absolute; undefined: <module data dir>/backups. */
+  backupDir?: string;
+  backupStallTimeoutS: number;
+  importMaxMb: number;
   podmanTimeoutS: number;
   metricsRetentionDays: number;
   healthRetentionDays: number;
@@ -149,6 +159,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     metricsIntervalS: e.FLUX_DATABASES_METRICS_INTERVAL_S,
     reconcileIntervalS: e.FLUX_DATABASES_RECONCILE_INTERVAL_S,
     storageIntervalS: e.FLUX_DATABASES_STORAGE_INTERVAL_S,
+    backupDir: e.FLUX_DATABASES_BACKUP_DIR === undefined ? undefined : path.resolve(e.FLUX_DATABASES_BACKUP_DIR),
+    backupStallTimeoutS: e.FLUX_DATABASES_BACKUP_STALL_TIMEOUT_S,
+    importMaxMb: e.FLUX_DATABASES_IMPORT_MAX_MB,
     podmanTimeoutS: e.FLUX_DATABASES_PODMAN_TIMEOUT_S,
     metricsRetentionDays: e.FLUX_DATABASES_METRICS_RETENTION_DAYS,
     healthRetentionDays: e.FLUX_DATABASES_HEALTH_RETENTION_DAYS,

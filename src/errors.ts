@@ -20,6 +20,7 @@ export const ERROR_CATALOGUE = {
   INTERNAL: { status: 500, meaning: 'an unexpected failure; the server log has the detail' },
   ACTION_FAILED: { status: 502, meaning: 'the engine did not come back from start, stop or restart; the row says why' },
   ENGINE_QUERY_FAILED: { status: 502, meaning: 'the engine could not be reached or refused the data browser\'s read-only query (a view that writes, the statement timeout); the message says why' },
+  BACKUP_FAILED: { status: 502, meaning: 'a snapshot the request needed did not complete (the tool failed, the disk is full); the snapshot row says why' },
   PORTS_EXHAUSTED: { status: 503, meaning: 'no free host port in FLUX_DATABASES_PORT_RANGE' },
   VNET_EXHAUSTED: { status: 503, meaning: 'no free address on the VNet' },
   NETWORKS_EXHAUSTED: { status: 503, meaning: 'no free subnet left in the pool of per-instance networks' },

@@ -35,6 +35,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   }
   scheduleReconciliation(ctx, services);
   scheduleHealth(ctx, services);
+  scheduleBackups(services);
   scheduleMetrics(ctx, services);
   scheduleAlerts(ctx, services);
   // Rotations' grace periods end on their own timers; the sweep finds those a restart interrupted.
@@ -44,6 +45,12 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
   services.background.every('storage', ctx.config.storageIntervalS * 1000, (signal) => services.storage.measureAll(signal), { runAtStart: true });
 };
+
+/** Backup policies' jobs, snapshots a crash left running failed, and a daily sweep of expired safety snapshots. */
+function scheduleBackups(services: Services): void {
+  services.background.spawn(() => services.backups.start());
+  services.background.every('backup-sweep', 24 * 3600_000, () => services.backups.sweep(), { runAtStart: true });
+}
 
 /** Reconcile rows with containers once at start (finishing creates a crash interrupted), then periodically. */
 function scheduleReconciliation(ctx: ModuleContext, services: Services): void {

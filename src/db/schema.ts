@@ -73,6 +73,19 @@ export interface InstancesTable {
   storage_alert: 'ok' | 'warning' | 'critical' | null;
   /** Per-instance overrides of the built-in alert rules. */
   alert_rules: ColumnType<Record<string, { enabled?: boolean; threshold?: number }>, string | undefined, string>;
+  /** The backup schedule and retention (migration 007); null: none. */
+  backup_policy: ColumnType<BackupPolicy | null, string | null | undefined, string | null>;
+}
+
+/** When an instance is backed up, how many snapshots are kept (grandfather-father-son), whether each is drilled. */
+export interface BackupPolicy {
+  /** A cron expression (5 or 6 fields). */
+  schedule: string;
+  keep_last: number;
+  keep_daily: number;
+  keep_weekly: number;
+  keep_monthly: number;
+  verify: boolean;
 }
 
 export interface CredentialsTable {
@@ -121,20 +134,43 @@ export interface InnerDatabasesTable {
   created_at: Timestamp;
 }
 
+export type SnapshotStatus = 'running' | 'completed' | 'failed';
+export type SnapshotKind = 'manual' | 'scheduled' | 'pre_restore' | 'export' | 'import';
+
+/** One snapshot, from the moment its dump starts (migration 007); the file at `path` is encrypted. */
 export interface SnapshotsTable {
   id: Generated<number>;
   instance_id: number;
   path: string;
+  /** Bytes of the plain dump (so far, while it runs). */
   size_bytes: ColumnType<string, number | undefined, number>;
   notes: string | null;
   created_at: Timestamp;
+  status: Generated<SnapshotStatus>;
+  kind: Generated<SnapshotKind>;
+  engine: string | null;
+  engine_version: string | null;
+  tool: string | null;
+  format: string | null;
+  /** SHA-256 of the plain dump, hex. */
+  sha256: string | null;
+  stored_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  key_id: string | null;
+  figures: ColumnType<{ low: Record<string, number>; high: Record<string, number> } | null, string | null | undefined, string | null>;
+  error_message: string | null;
+  started_at: NullableTimestamp;
+  finished_at: NullableTimestamp;
+  duration_ms: number | null;
+  verify_status: 'passed' | 'failed' | null;
+  verified_at: NullableTimestamp;
+  verify_message: string | null;
 }
 
 export interface BackupsTable {
   id: Generated<number>;
   instance_id: number;
   snapshot_id: number | null;
-  backup_type: Generated<'manual' | 'scheduled' | 'export' | 'pre_restore'>;
+  backup_type: Generated<'manual' | 'scheduled' | 'export' | 'pre_restore' | 'restore' | 'import' | 'clone' | 'drill'>;
   format: Generated<string>;
   path: string | null;
   size_bytes: ColumnType<string, number | undefined, number>;
@@ -144,6 +180,8 @@ export interface BackupsTable {
   started_at: NullableTimestamp;
   finished_at: NullableTimestamp;
   created_at: Timestamp;
+  tool: string | null;
+  duration_ms: number | null;
 }
 
 export interface MetricsTable {

@@ -37,6 +37,9 @@ import { systemClock } from './scheduler/clock.js';
 import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
 import { VolumeService } from './volume-service.js';
+import { BackupService } from './backup-service.js';
+import { SnapshotFiles } from './backups/snapshot-files.js';
+import type { AlertSink } from './monitoring/alert-sink.js';
 
 /**
  * Every service the routes call, built once per module context. A plain object: a new
@@ -60,6 +63,8 @@ export interface Services {
   storage: StorageMonitor;
   /** Health checks, their history and uptime, and Podman's event stream. */
   health: HealthMonitor;
+  /** Snapshots, restores, clones, exports, imports, restore drills and backup policies. */
+  backups: BackupService;
   /** Passwords, users and inner databases inside each instance's engine. */
   accounts: DatabaseOperations;
   /** Metrics of each instance (container, volume, engine) with their history; onSample tells listeners. */
@@ -130,7 +135,17 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     db, support: instances.support, credentials, volumes, clock: systemClock, audit: NO_AUDIT,
     logger: ctx.logger.child({ service: 'accounts' }),
   }, background);
-  return {
+  const backups = overrides.backups ?? new BackupService({
+    db, files: new SnapshotFiles(config.backupDir ?? path.join(dataDir, 'backups'), () => loadModuleKey(dataDir, config.masterKey)),
+    support: instances.support, runtime, volumes, ownership: hostProbe.rootless ? 'rootless' : 'rootful',
+    specs: container.deps.specs, readiness: container.deps.readiness, ownLabels, clock: background.clock,
+    logger: ctx.logger.child({ service: 'backups' }), stallTimeoutMs: config.backupStallTimeoutS * 1000,
+    importMaxBytes: config.importMaxMb * 1048576, safetyRetentionDays: config.backupRetentionDays,
+    // The alert service, once the module has one (drills and scheduled backups raise through it).
+    alerts: () => (services as { alerts?: AlertSink }).alerts,
+  }, background, instances);
+  const services: Services = {
+    backups,
     accounts,
     hostProbe,
     metrics,
@@ -148,4 +163,5 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
     reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' }), instanceNetworks),
   };
+  return services;
 }

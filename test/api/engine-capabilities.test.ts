@@ -8,11 +8,16 @@ import { fakeHost, type FakeHost } from '../fakes/fake-host.js';
 // GET /engines never advertises an operation whose route answers 501 (on an instance of every
 // engine, fake runtime, every route of every advertised operation is called); and every route that
 // answers 501 belongs to an operation that engine does not advertise, or to none at all.
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** The routes of each operation flag, as OpenAPI paths; POST bodies a real client would send. */
 const OPERATIONS: Record<string, string[]> = {
-  supports_backup: ['POST /databases/{id}/snapshot', 'GET /databases/{id}/snapshots', 'GET /databases/{id}/export', 'DELETE /databases/{id}/snapshots/{sid}'],
-  supports_restore: ['POST /databases/{id}/restore/{sid}'],
+  supports_backup: [
+    'POST /databases/{id}/snapshot', 'GET /databases/{id}/snapshots', 'GET /databases/{id}/snapshots/{sid}', 'GET /databases/{id}/export',
+    'DELETE /databases/{id}/snapshots/{sid}', 'POST /databases/{id}/snapshots/{sid}/cancel', 'GET /databases/{id}/backups',
+    'GET /databases/{id}/backup-policy', 'PUT /databases/{id}/backup-policy', 'DELETE /databases/{id}/backup-policy',
+  ],
+  supports_restore: ['POST /databases/{id}/restore/{sid}', 'POST /databases/{id}/import', 'POST /databases/{id}/snapshots/{sid}/verify'],
+  supports_clone: ['POST /databases/{id}/clone'],
   supports_metrics: ['GET /databases/{id}/metrics'],
   supports_users: ['GET /databases/{id}/users', 'POST /databases/{id}/users'],
   supports_databases: ['GET /databases/{id}/databases', 'POST /databases/{id}/databases'],
@@ -22,6 +27,8 @@ const OPERATIONS: Record<string, string[]> = {
 const BODIES: Record<string, object> = {
   'POST /databases/{id}/users': { username: 'probe_user', password: 'Probe-Passw0rd-Long-Enough', role: 'readonly' },
   'POST /databases/{id}/databases': { name: 'probe_db' },
+  'POST /databases/{id}/clone': { name: 'probe-clone' },
+  'PUT /databases/{id}/backup-policy': { schedule: '0 3 * * *', keep_last: 3, keep_daily: 7, keep_weekly: 4, keep_monthly: 6, verify: false },
 };
 const flagOf = (route: string) => Object.entries(OPERATIONS).find(([, routes]) => routes.includes(route))?.[0];
 
@@ -47,7 +54,7 @@ afterAll(() => h?.close());
 
 function call(route: string, id: number) {
   const [method, p] = route.split(' ') as [Method, string];
-  return h.api(method, p.replace('{id}', String(id)).replace('{sid}', '1').replace('{name}', 'users'), method === 'POST' ? BODIES[route] ?? {} : undefined);
+  return h.api(method, p.replace('{id}', String(id)).replace('{sid}', '1').replace('{name}', 'users'), method === 'POST' || method === 'PUT' ? BODIES[route] ?? {} : undefined);
 }
 
 describe('GET /engines and the routes of its operations', () => {

@@ -52,7 +52,7 @@ afterAll(async () => {
   await dir?.remove();
 });
 
-const call = (method: 'GET' | 'POST' | 'DELETE', url: string, token: string | null, status: number, payload?: object) =>
+const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, token: string | null, status: number, payload?: object) =>
   check.call(app, { method, url: MOUNT + url, headers: token ? bearer(token) : {}, ...(payload ? { payload } : {}) }, status);
 
 describe('the OpenAPI document and the docs page', () => {
@@ -105,7 +105,8 @@ describe('the OpenAPI document and the docs page', () => {
       for (const c of [400, 401, 500]) expect(responses, `${label} declares ${c}`).toContain(c);
       const op = doc.paths[openApiPath(r.url)][r.method.toLowerCase()];
       // GET /metrics answers Prometheus' text format, not JSON; every other answer is JSON.
-      const mediaOf = (c: number) => (c === 200 && label === `GET ${MOUNT}/metrics` ? 'text/plain' : 'application/json');
+      const mediaOf = (c: number) => (c === 200 && label === `GET ${MOUNT}/metrics` ? 'text/plain'
+        : c === 200 && label === `GET ${MOUNT}/databases/:id/export` ? 'application/zip' : 'application/json');
       for (const c of responses) expect(op.responses[c]?.content?.[mediaOf(c)]?.schema, `${label} ${c} in the document`).toBeDefined();
     }
     expect(documented.size).toBe(moduleRoutes.length);
@@ -182,10 +183,25 @@ describe('instance routes without an instance', () => {
     await call('DELETE', '/databases/424242/databases/app_db?confirm=app_db', tokens.admin, 404);
   });
 
-  it.each([
-    ['POST', '/databases/1/snapshot'], ['GET', '/databases/1/snapshots'],
-    ['POST', '/databases/1/restore/2'], ['DELETE', '/databases/1/snapshots/2'], ['GET', '/databases/1/export'],
-  ] as const)('%s %s answers its declared 501', async (method, url) => {
-    await call(method, url, tokens.admin, 501);
+  it('answers the backup routes\' missing instance, bad ids and input, and forbidden writes as declared', async () => {
+    await call('POST', '/databases/424242/snapshot', tokens.admin, 404);
+    await call('POST', '/databases/424242/snapshot', tokens.read, 403);
+    await call('GET', '/databases/424242/snapshots', tokens.read, 404);
+    await call('GET', '/databases/424242/snapshots/0', tokens.read, 400);
+    await call('GET', '/databases/424242/snapshots/7', tokens.read, 404);
+    await call('POST', '/databases/424242/restore/abc', tokens.admin, 400);
+    await call('POST', '/databases/424242/restore/9', tokens.admin, 404);
+    await call('DELETE', '/databases/424242/snapshots/9', tokens.admin, 404);
+    await call('DELETE', '/databases/424242/snapshots/9', tokens.read, 403);
+    await call('POST', '/databases/424242/snapshots/9/cancel', tokens.admin, 404);
+    await call('POST', '/databases/424242/snapshots/9/verify', tokens.admin, 404);
+    await call('POST', '/databases/424242/clone', tokens.admin, 400, { name: 'Bad_Name' });
+    await call('POST', '/databases/424242/clone', tokens.admin, 404, { name: 'good-name' });
+    await call('GET', '/databases/424242/export?snapshot_id=x', tokens.admin, 400);
+    await call('GET', '/databases/424242/backups', tokens.read, 404);
+    await call('GET', '/databases/424242/backup-policy', tokens.read, 404);
+    await call('PUT', '/databases/424242/backup-policy', tokens.admin, 400, { schedule: '0 3 * * *', keep_last: -1, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, verify: true });
+    await call('PUT', '/databases/424242/backup-policy', tokens.admin, 404, { schedule: '0 3 * * *', keep_last: 3, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, verify: true });
+    await call('DELETE', '/databases/424242/backup-policy', tokens.admin, 404);
   });
 });

@@ -31,7 +31,7 @@ export type ErrorBody = Static<typeof ErrorBody>;
 export const MessageBody = Type.Object({ message: Type.String() });
 export type MessageBody = Static<typeof MessageBody>;
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 500 | 501 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 500 | 501 | 502 | 503;
 
 const WHY: Record<ErrorStatus, string> = {
   400: 'bad input: the message names the field; nothing changed',
@@ -39,6 +39,8 @@ const WHY: Record<ErrorStatus, string> = {
   403: 'the token lacks the permission',
   404: 'not found',
   409: 'conflicts with the current state',
+  413: 'the body is larger than the limit',
+  415: 'the body is not of the media type the route takes',
   500: 'unexpected failure; the server log has the detail',
   501: 'not offered (yet)',
   502: 'the engine did not come back',

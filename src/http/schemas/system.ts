@@ -93,6 +93,8 @@ export const EngineView = Type.Object({
   supports_users: Type.Boolean(),
   supports_backup: Type.Boolean(),
   supports_restore: Type.Boolean(),
+  // Optional in the type only (clients built before it stay valid); every engine carries it.
+  supports_clone: Type.Optional(Type.Boolean({ description: 'POST /databases/{id}/clone: a new instance from a snapshot (needs backup and restore)' })),
   supports_metrics: Type.Boolean(),
   supports_browse: Type.Boolean({ description: 'the data browser: GET /databases/{id}/tables, …/schema, …/data' }),
   supports_tls: Type.Boolean(),

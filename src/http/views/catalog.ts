@@ -22,6 +22,7 @@ export function engineView(a: EngineAdapter): EngineView {
     supports_users: c.supportsUsers,
     supports_backup: c.supportsBackup,
     supports_restore: c.supportsRestore,
+    supports_clone: c.supportsClone,
     supports_metrics: c.supportsMetrics,
     supports_browse: c.supportsBrowse,
     supports_tls: c.supportsTls,

@@ -3,6 +3,8 @@ import { PostgresMetrics } from './families/postgres-metrics.js';
 import { BaseAdapter, traits, clamp, share, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { PostgresBrowser } from './families/postgres-browser.js';
+import { PostgresBackup } from './families/postgres-backup.js';
+import type { BackupRole } from './roles/backup.js';
 import { PostgresAccounts } from './families/postgres-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
 
@@ -21,6 +23,7 @@ export class PostgresqlAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new PostgresBrowser();
   protected override readonly metricsRole = new PostgresMetrics();
+  protected override readonly backupRole: BackupRole = new PostgresBackup({ pgMajor: (v) => this.pgMajor(v) });
   protected override readonly accountsRole: AccountsRole = new PostgresAccounts();
   override readonly minMemoryMb: number = 256;
   override readonly startupTimeoutMs: number = 60_000;

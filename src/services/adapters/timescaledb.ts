@@ -1,4 +1,5 @@
 import { PostgresqlAdapter } from './postgresql.js';
+import { PostgresBackup } from './families/postgres-backup.js';
 import type { AdapterInput, EngineCategory, EngineId } from './types.js';
 import { PostgresBrowser } from './families/postgres-browser.js';
 
@@ -17,6 +18,7 @@ export class TimescaledbAdapter extends PostgresqlAdapter {
   override readonly defaultVersion = '2.26.0-pg17';
   override readonly versions: readonly string[] = ['2.26.0-pg17', '2.26.0-pg16', '2.26.0-pg18'];
   override readonly minMemoryMb = 512;
+  protected override readonly backupRole = new PostgresBackup({ timescale: true, pgMajor: (v) => this.pgMajor(v) });
   protected override readonly browserRole = new PostgresBrowser({ hypertables: true });
 
   protected override pgMajor(version: string): number {

@@ -6,12 +6,12 @@
  */
 export const INSTANCE_STATUSES = [
   'creating', 'starting', 'running', 'stopping', 'stopped', 'restarting',
-  'deleting', 'failed', 'missing', 'degraded', 'unhealthy',
+  'deleting', 'failed', 'missing', 'degraded', 'unhealthy', 'restoring',
 ] as const;
 export type InstanceStatus = (typeof INSTANCE_STATUSES)[number];
 
 /** An operation of the module is under way; a crash leaves the row here for the reconciler to finish. */
-export const IN_PROGRESS: ReadonlySet<InstanceStatus> = new Set(['creating', 'starting', 'restarting', 'stopping', 'deleting']);
+export const IN_PROGRESS: ReadonlySet<InstanceStatus> = new Set(['creating', 'starting', 'restarting', 'stopping', 'deleting', 'restoring']);
 
 /** The operator wants the engine up: a container found down is started again by the reconciler. */
 export const MEANT_TO_RUN: ReadonlySet<InstanceStatus> = new Set(['running', 'degraded', 'unhealthy']);
@@ -21,9 +21,11 @@ const NEXT: Record<InstanceStatus, readonly InstanceStatus[]> = {
   creating: ['starting', 'running', 'failed', 'deleting'],
   starting: ['running', 'failed', 'stopped', 'missing', 'deleting'],
   restarting: ['starting', 'running', 'failed', 'stopped', 'missing', 'deleting'],
-  running: ['stopping', 'restarting', 'starting', 'degraded', 'unhealthy', 'missing', 'failed', 'deleting'],
-  degraded: ['running', 'stopping', 'restarting', 'starting', 'unhealthy', 'missing', 'failed', 'deleting'],
-  unhealthy: ['running', 'stopping', 'restarting', 'starting', 'degraded', 'missing', 'failed', 'deleting'],
+  running: ['stopping', 'restarting', 'starting', 'degraded', 'unhealthy', 'missing', 'failed', 'deleting', 'restoring'],
+  degraded: ['running', 'stopping', 'restarting', 'starting', 'unhealthy', 'missing', 'failed', 'deleting', 'restoring'],
+  unhealthy: ['running', 'stopping', 'restarting', 'starting', 'degraded', 'missing', 'failed', 'deleting', 'restoring'],
+  // A restore (or a clone's first fill) runs under the instance's lock; a crash leaves it for the reconciler to bring up.
+  restoring: ['running', 'starting', 'stopped', 'failed', 'missing', 'deleting'],
   stopping: ['stopped', 'failed', 'missing', 'deleting'],
   stopped: ['starting', 'running', 'missing', 'failed', 'deleting'],
   failed: ['starting', 'running', 'stopping', 'stopped', 'missing', 'deleting'],

@@ -68,7 +68,8 @@ export function toCreateOptions(spec: ContainerSpec): Docker.ContainerCreateOpti
   if (spec.cmd) options.Cmd = spec.cmd;
   if (spec.user) options.User = spec.user;
   if (spec.stopTimeoutSeconds !== undefined) options.StopTimeout = spec.stopTimeoutSeconds;
-  if (spec.network) {
+  // 'none' takes no endpoint settings (Podman refuses them outside bridge mode).
+  if (spec.network && spec.network.name !== 'none') {
     options.NetworkingConfig = {
       EndpointsConfig: {
         [spec.network.name]: spec.network.ipv4 ? { IPAMConfig: { IPv4Address: spec.network.ipv4 } } : {},

@@ -48,7 +48,8 @@ export class Scheduler {
   private controller = new AbortController();
 
   constructor(
-    private readonly clock: Clock = systemClock,
+    /** Its time, also for what the jobs record (a fake clock in tests drives both). */
+    readonly clock: Clock = systemClock,
     private readonly logger?: ModuleLogger,
     private readonly random: () => number = Math.random,
   ) {}

@@ -46,6 +46,8 @@ export interface EngineControl {
   start(): Promise<void>;
   /** Replaces one file of the data directory (a path relative to it), owned by the engine's user. */
   writeDataFile(relativePath: string, content: Readable): Promise<void>;
+  /** Reads one file of the data directory (e.g. to write it again under a second name). */
+  readDataFile(relativePath: string): Promise<Readable>;
   /** Removes a file or directory of the data directory; a missing one is no error. */
   removeDataPath(relativePath: string): Promise<void>;
 }
