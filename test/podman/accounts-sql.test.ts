@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOSTILE_NAMES, logCapture, mysqlClient, psql, sampleProcesses, type ClientRun, type Where } from './helpers/account-clients.js';
-import { READER, startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
+import { bearer } from '../helpers/host.js';
+import { recorder, ResponseChecker } from '../helpers/openapi-check.js';
+import { ADMIN, READER, startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
 // Rotation, users and inner databases inside the real engines, proven with their stock clients
 // (psql, mysql, mariadb) run on the host with the password in their environment.
@@ -28,8 +30,18 @@ const only = process.env.ENGINES?.split(',');
 const LIST = Object.keys(ENGINES).filter((e) => !only || only.includes(e));
 
 const log = logCapture();
+const rec = recorder();
 let m: ModuleUnderTest;
-beforeAll(async () => { m = await startModule({}, undefined, { logger: log.logger }); });
+let check: ResponseChecker;
+beforeAll(async () => {
+  m = await startModule({}, undefined, { logger: log.logger, configure: rec.configure });
+  check = new ResponseChecker((await m.app.inject('/api/modules/databases/openapi.json')).json(), rec.answers);
+});
+/** An API call whose real answer is checked strictly against the served OpenAPI document. */
+async function api(method: 'GET' | 'POST' | 'DELETE', url: string, body?: object, token = ADMIN): Promise<{ status: number; body: any }> {
+  const res = await check.call(m.app, { method, url: `/api/modules/databases${url}`, headers: bearer(token), ...(body ? { payload: body } : {}) });
+  return { status: res.statusCode, body: res.json() };
+}
 afterAll(async () => {
   for (const i of (await m?.api('GET', '/databases'))?.body ?? []) await m.api('DELETE', `/databases/${i.id}`);
   await m?.close();
@@ -50,7 +62,7 @@ describe.each(LIST)('%s', (engine) => {
     expect(created.status, JSON.stringify(created.body)).toBe(202);
     id = created.body.id;
     await m.waitFor(id, ['running']);
-    const c = (await m.api('GET', `/databases/${id}/connection-string`)).body;
+    const c = (await api('GET', `/databases/${id}/connection-string`)).body;
     w = { host: c.host, port: c.port, database: c.database };
     user = c.username;
     oldPassword = c.password;
@@ -58,7 +70,7 @@ describe.each(LIST)('%s', (engine) => {
     expect((await e.exec(w, user, oldPassword, 'SELECT 1')).ok).toBe(true);
 
     const ps = sampleProcesses();
-    const rotated = await m.api('POST', `/databases/${id}/credentials/rotate`);
+    const rotated = await api('POST', `/databases/${id}/credentials/rotate`);
     const argv = await ps.stop();
     expect(rotated.status, JSON.stringify(rotated.body)).toBe(200);
     newPassword = rotated.body.password;
@@ -74,16 +86,16 @@ describe.each(LIST)('%s', (engine) => {
       expect((await e.exec(w, e.lister, oldPassword, 'SELECT 1', null)).ok, `old password refused for ${e.lister}`).toBe(false);
       expect((await e.exec(w, e.lister, newPassword, 'SELECT 1', null)).ok, `new password accepted for ${e.lister}`).toBe(true);
     }
-    expect((await m.api('GET', `/databases/${id}/connection-string`)).body.password).toBe(newPassword);
+    expect((await api('GET', `/databases/${id}/connection-string`)).body.password).toBe(newPassword);
 
-    const restarted = await m.api('POST', `/databases/${id}/restart`);
+    const restarted = await api('POST', `/databases/${id}/restart`);
     expect(restarted.status, JSON.stringify(restarted.body)).toBe(200);
     expect((await e.exec(w, user, oldPassword, 'SELECT 1')).ok, 'old password refused after a restart').toBe(false);
     expect((await e.exec(w, user, newPassword, 'SELECT 1')).ok, 'new password accepted after a restart').toBe(true);
   });
 
   it('offers no grace period this engine cannot hold, and changes nothing', async () => {
-    const res = await m.api('POST', `/databases/${id}/credentials/rotate`, { grace_seconds: 60 });
+    const res = await api('POST', `/databases/${id}/credentials/rotate`, { grace_seconds: 60 });
     expect(res.status, JSON.stringify(res.body)).toBe(400);
     expect(res.body.message).toMatch(/cannot keep the old password/);
     expect((await e.exec(w, user, newPassword, 'SELECT 1')).ok).toBe(true);
@@ -91,27 +103,27 @@ describe.each(LIST)('%s', (engine) => {
 
   it('creates an inner database that the engine lists, and drops it only with its name confirmed', async () => {
     const name = `inner_${sfx}`;
-    const created = await m.api('POST', `/databases/${id}/databases`, { name });
+    const created = await api('POST', `/databases/${id}/databases`, { name });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const listed = await e.exec(w, e.lister ?? user, newPassword, e.databases, null);
     expect(listed.out.split('\n').map((l) => l.trim())).toContain(name);
-    const view = (await m.api('GET', `/databases/${id}/databases`, undefined, READER)).body;
+    const view = (await api('GET', `/databases/${id}/databases`, undefined, READER)).body;
     expect(view.databases.find((d: { name: string }) => d.name === name)).toMatchObject({ in_engine: true, in_module: true });
     expect(view.databases.find((d: { name: string }) => d.name === w.database)).toMatchObject({ instance_database: true });
 
-    expect((await m.api('DELETE', `/databases/${id}/databases/${name}?confirm=other_name`)).status).toBe(400);
-    expect((await m.api('DELETE', `/databases/${id}/databases/${w.database}?confirm=${w.database}`)).status).toBe(400);
+    expect((await api('DELETE', `/databases/${id}/databases/${name}?confirm=other_name`)).status).toBe(400);
+    expect((await api('DELETE', `/databases/${id}/databases/${w.database}?confirm=${w.database}`)).status).toBe(400);
     expect((await e.exec(w, e.lister ?? user, newPassword, e.databases, null)).out).toContain(name);
-    const dropped = await m.api('DELETE', `/databases/${id}/databases/${name}?confirm=${name}`);
+    const dropped = await api('DELETE', `/databases/${id}/databases/${name}?confirm=${name}`);
     expect(dropped.status, JSON.stringify(dropped.body)).toBe(200);
     expect((await e.exec(w, e.lister ?? user, newPassword, e.databases, null)).out.split('\n').map((l) => l.trim())).not.toContain(name);
   });
 
   it('a readonly user reads and cannot write; a readwrite user writes; deleting one locks it out', async () => {
     expect((await e.exec(w, user, newPassword, e.table('before_users'))).ok).toBe(true);
-    const ro = await m.api('POST', `/databases/${id}/users`, { username: `ro_${sfx}`, role: 'readonly' });
+    const ro = await api('POST', `/databases/${id}/users`, { username: `ro_${sfx}`, role: 'readonly' });
     expect(ro.status, JSON.stringify(ro.body)).toBe(201);
-    const rw = await m.api('POST', `/databases/${id}/users`, { username: `rw_${sfx}`, role: 'readwrite', password: `Chosen-Passw0rd-${sfx}` });
+    const rw = await api('POST', `/databases/${id}/users`, { username: `rw_${sfx}`, role: 'readwrite', password: `Chosen-Passw0rd-${sfx}` });
     expect(rw.status, JSON.stringify(rw.body)).toBe(201);
     expect(rw.body.password, 'a chosen password is never echoed').toBeUndefined();
     const roPassword = ro.body.password as string;
@@ -128,20 +140,20 @@ describe.each(LIST)('%s', (engine) => {
       expect((await e.exec(w, `rw_${sfx}`, rwPassword, `INSERT INTO ${t} VALUES ('rw')`)).ok, `readwrite writes ${t}`).toBe(true);
     }
 
-    const users = (await m.api('GET', `/databases/${id}/users`, undefined, READER)).body;
+    const users = (await api('GET', `/databases/${id}/users`, undefined, READER)).body;
     const names = users.users.map((u: { username: string }) => u.username);
     expect(names).toEqual(expect.arrayContaining([user, `ro_${sfx}`, `rw_${sfx}`]));
     expect(users.users.find((u: { username: string }) => u.username === `ro_${sfx}`)).toMatchObject({ role: 'readonly', in_engine: true, in_module: true });
     expect(users.drift.module_only).toEqual([]);
 
-    expect((await m.api('DELETE', `/databases/${id}/users/${user}`)).status, 'the admin is never deleted').toBe(400);
-    expect((await m.api('DELETE', `/databases/${id}/users/ro_${sfx}`)).status).toBe(200);
+    expect((await api('DELETE', `/databases/${id}/users/${user}`)).status, 'the admin is never deleted').toBe(400);
+    expect((await api('DELETE', `/databases/${id}/users/ro_${sfx}`)).status).toBe(200);
     expect((await e.exec(w, `ro_${sfx}`, roPassword, 'SELECT 1')).ok, 'a deleted user cannot sign in').toBe(false);
     expect((await e.exec(w, user, newPassword, 'SELECT 1')).ok).toBe(true);
   });
 
   it('rotates a user\'s password too', async () => {
-    const res = await m.api('POST', `/databases/${id}/credentials/rotate`, { username: `rw_${sfx}` });
+    const res = await api('POST', `/databases/${id}/credentials/rotate`, { username: `rw_${sfx}` });
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body).toMatchObject({ username: `rw_${sfx}`, instance_admin: false });
     secrets.push(res.body.password);

@@ -78,7 +78,7 @@ export class Rotation {
   }
 
   private async plan(t: AccountTarget, req: RotateRequest): Promise<Change> {
-    const admin = req.username === undefined || req.username === t.row.username;
+    const admin = req.username === undefined || req.username === t.row.username || t.role.adminLogins(t.endpoint).includes(req.username);
     let username = t.row.username;
     let current = t.endpoint.password;
     if (!admin) {
