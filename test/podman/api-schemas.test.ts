@@ -88,6 +88,24 @@ describe('instance routes answer what the OpenAPI document says', () => {
     expect(conn!.json()).toMatchObject({ engine: 'duckdb', host: null, port: null, path: expect.stringMatching(/\.duckdb$/) });
   });
 
+  it('serves the data browser of both as the document says: tables, a table\'s schema, its rows', async () => {
+    const conn = (await call('GET', `/databases/${ids.pg}/connection-string`, 200)).json();
+    const client = new pg.Client({ connectionString: conn.connection_string });
+    await client.connect();
+    try {
+      await client.query("CREATE TABLE IF NOT EXISTS browsed (id bigint PRIMARY KEY, note text, raw bytea, at timestamptz); INSERT INTO browsed VALUES (1, 'a', '\\x00', now()) ON CONFLICT DO NOTHING");
+    } finally { await client.end(); }
+    for (const id of Object.values(ids)) {
+      const [tables] = await asBoth(`/databases/${id}/tables`);
+      expect(tables!.json()).toHaveProperty('objects');
+    }
+    await asBoth(`/databases/${ids.pg}/tables/browsed/schema`);
+    const [rows] = await asBoth(`/databases/${ids.pg}/tables/public.browsed/data?limit=5&order=id:desc`);
+    expect(rows!.json().rows[0].slice(0, 3)).toEqual(['1', 'a', 'AA==']);
+    await call('GET', `/databases/${ids.pg}/tables/nosuch/schema`, 404, READER);
+    await call('GET', `/databases/${ids.pg}/tables/a%3Bb/data`, 400, READER);
+  });
+
   it('stops, starts and restarts both with the real outcome', async () => {
     for (const id of Object.values(ids)) {
       await call('POST', `/databases/${id}/stop`, 403, READER);
@@ -127,5 +145,6 @@ describe('instance routes answer what the OpenAPI document says', () => {
       ...['logs', 'stats', 'inspect', 'connection-string'].map((r) => `GET /api/modules/databases/databases/{id}/${r} 200`),
       'POST /api/modules/databases/reconcile 200', 'DELETE /api/modules/databases/orphans/{name} 409'];
     for (const key of wanted) expect(check.checked.has(key), key).toBe(true);
+    for (const r of ['tables', 'tables/{name}/schema', 'tables/{name}/data']) expect(check.checked.has(`GET /api/modules/databases/databases/{id}/${r} 200`), r).toBe(true);
   });
 });
