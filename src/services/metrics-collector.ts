@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import * as repo from '../db/repositories/instances.js';
-import { insertSample, lastBaseline, type Baseline } from '../db/repositories/metrics.js';
+import { insertSamples, lastBaseline, type Baseline } from '../db/repositories/metrics.js';
 import type { Database, InstanceRow } from '../db/schema.js';
 import type { ModuleLogger } from '../module-contract.js';
 import { getAdapter } from './adapters/registry.js';
@@ -29,6 +29,11 @@ export interface MetricsCollectorDeps {
   clock: Clock;
   logger: ModuleLogger;
 }
+
+interface Taken { row: InstanceRow; sample: MetricSample; baseline: Baseline }
+
+/** Podman lists a stopped container too, with zeros: no processes means no container figures, not 0 % CPU. */
+const running = (c: ContainerCounters | undefined): ContainerCounters | null => (c && c.pids > 0 ? c : null);
 
 /** A stored baseline older than this many intervals is not used for rates: the gap says too little. */
 const BASELINE_MAX_INTERVALS = 5;
@@ -70,12 +75,24 @@ export class MetricsCollector {
     if (!rows.length) return;
     const counters = rows.some((r) => this.d.support.driverOf(r).kind === 'container') ? await this.readContainers() : new Map();
     if (signal?.aborted) return;
-    const results = await this.d.scheduler.fanOut(rows, async (row, s) => { await this.collectOne(row, counters, s); }, {
+    const taken: Taken[] = [];
+    const results = await this.d.scheduler.fanOut(rows, async (row, s) => { taken.push(await this.sampleOne(row, counters, s)); }, {
       concurrency: this.d.config.checkConcurrency, timeoutMs: this.d.config.checkTimeoutS * 1000,
     });
     for (const r of results.filter((x) => !x.ok)) {
       const why = r.timedOut ? `no sample within ${this.d.config.checkTimeoutS} s` : (r.error as Error)?.message;
       this.d.logger.warn({ instanceId: r.item.id, err: why }, 'metrics sample failed');
+    }
+    // One INSERT for the cycle: on the embedded store every statement is a round trip through one thread.
+    const done = [...taken];
+    await insertSamples(this.d.db, done.map((t) => ({ instanceId: t.row.id, at: t.sample.at, figures: flatten(t.sample), baseline: t.baseline })));
+    for (const t of done) await this.tell(t.row, t.sample);
+  }
+
+  private async tell(row: InstanceRow, sample: MetricSample): Promise<void> {
+    for (const listener of this.listeners) {
+      await Promise.resolve(listener(row, sample)).catch((err) =>
+        this.d.logger.warn({ instanceId: row.id, err: (err as Error).message }, 'a metrics listener failed'));
     }
   }
 
@@ -89,8 +106,8 @@ export class MetricsCollector {
     }
   }
 
-  /** Samples one instance; `counters` are this cycle's container readings. */
-  async collectOne(row: InstanceRow, counters: ReadonlyMap<string, ContainerCounters>, signal: AbortSignal): Promise<MetricSample> {
+  /** Samples one instance (stored and told by the cycle); `counters` are this cycle's container readings. */
+  private async sampleOne(row: InstanceRow, counters: ReadonlyMap<string, ContainerCounters>, signal: AbortSignal): Promise<Taken> {
     const role = getAdapter(row.engine).roles.metrics;
     let reading: EngineReading | null = null;
     let engineError: string | undefined;
@@ -108,17 +125,12 @@ export class MetricsCollector {
     const used = row.storage_used_bytes === null ? null : Number(row.storage_used_bytes);
     const { sample, baseline } = buildSample({
       instanceId: row.id, atMs, previous, role, reading, engineError,
-      container: row.container_id ? counters.get(row.container_id) ?? null : null,
+      container: running(row.container_id ? counters.get(row.container_id) : undefined),
       disk: used === null ? null : { usedBytes: used, limitBytes: limitBytes(row.storage_limit_gb) },
     });
     this.baselines.set(row.id, baseline);
     this.latestById.set(row.id, sample);
-    await insertSample(this.d.db, row.id, sample.at, flatten(sample), baseline);
-    for (const listener of this.listeners) {
-      await Promise.resolve(listener(row, sample)).catch((err) =>
-        this.d.logger.warn({ instanceId: row.id, err: (err as Error).message }, 'a metrics listener failed'));
-    }
-    return sample;
+    return { row, sample, baseline };
   }
 
   private forgetOthers(ids: ReadonlySet<number>): void {

@@ -88,6 +88,17 @@ describe('instance routes answer what the OpenAPI document says', () => {
     expect(conn!.json()).toMatchObject({ engine: 'duckdb', host: null, port: null, path: expect.stringMatching(/\.duckdb$/) });
   });
 
+  it('serves both instances\' metrics: the current sample and the series, with units', async () => {
+    await m.app.flux.services.metrics.collectAll();
+    await m.app.flux.services.metrics.collectAll();
+    const [pgMetrics] = await asBoth(`/databases/${ids.pg}/metrics?range=1h`);
+    expect(pgMetrics!.json().current.figures).toMatchObject({ connections: expect.any(Number), commits_per_second: expect.any(Number) });
+    expect(pgMetrics!.json().series.find((s: { metric: string }) => s.metric === 'cpu_percent')).toMatchObject({ unit: 'percent' });
+    const [duckMetrics] = await asBoth(`/databases/${ids.duck}/metrics`);
+    expect(duckMetrics!.json()).toMatchObject({ range: '24h', current: { figures: { tables: 0 } } });
+    await call('GET', `/databases/${ids.pg}/metrics?range=2y`, 400, READER);
+  });
+
   it('serves the data browser of both as the document says: tables, a table\'s schema, its rows', async () => {
     const conn = (await call('GET', `/databases/${ids.pg}/connection-string`, 200)).json();
     const client = new pg.Client({ connectionString: conn.connection_string });
@@ -125,7 +136,7 @@ describe('instance routes answer what the OpenAPI document says', () => {
     for (const url of ['', '/logs', '/stats', '/inspect', '/connection-string']) await call('GET', `/databases/2147480000${url}`, 404, READER);
     for (const action of ['start', 'stop', 'restart']) await call('POST', `/databases/2147480000/${action}`, 404);
     await call('GET', `/databases/${ids.pg}/stats?x=1`, 400, READER);
-    await call('GET', `/databases/${ids.pg}/metrics`, 501, READER);
+    await call('GET', '/databases/2147480000/metrics', 404, READER);
     await call('GET', `/databases/${ids.pg}`, 401, null);
   });
 
@@ -142,7 +153,7 @@ describe('instance routes answer what the OpenAPI document says', () => {
     const wanted = ['GET /api/modules/databases/databases 200', 'POST /api/modules/databases/databases 202',
       'GET /api/modules/databases/databases/{id} 200', 'DELETE /api/modules/databases/databases/{id} 200',
       ...['start', 'stop', 'restart'].map((a) => `POST /api/modules/databases/databases/{id}/${a} 200`),
-      ...['logs', 'stats', 'inspect', 'connection-string'].map((r) => `GET /api/modules/databases/databases/{id}/${r} 200`),
+      ...['logs', 'stats', 'inspect', 'connection-string', 'metrics'].map((r) => `GET /api/modules/databases/databases/{id}/${r} 200`),
       'POST /api/modules/databases/reconcile 200', 'DELETE /api/modules/databases/orphans/{name} 409'];
     for (const key of wanted) expect(check.checked.has(key), key).toBe(true);
     for (const r of ['tables', 'tables/{name}/schema', 'tables/{name}/data']) expect(check.checked.has(`GET /api/modules/databases/databases/{id}/${r} 200`), r).toBe(true);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getAdapter } from '../../src/services/adapters/registry.js';
 import type { MetricSample } from '../../src/services/monitoring/metric-sample.js';
 import { ENGINE_LOAD, type Returned } from './helpers/metrics-load.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
@@ -108,6 +109,9 @@ describe.each(ENGINES)('metrics of %s', (engine) => {
     await load.burst(conn);
     const loaded = await sample(id);
     expectPlausible(engine, loaded);
+    // Every figure the engine's role declares comes out of a real engine (rates need the previous sample: there is one).
+    const role = getAdapter(engine).roles.metrics!;
+    expect(Object.keys(loaded.engine).sort(), `${engine}: every declared figure`).toEqual(Object.keys(role.figures).sort());
     if (want.rate) expect(loaded.engine[want.rate], `${want.rate} rose`).toBeGreaterThan(Math.max(1, idle.engine[want.rate]! * 5));
 
     // Some engines publish sizes a little later (InnoDB's statistics, flushed shards): poll.
@@ -125,5 +129,32 @@ describe.each(ENGINES)('metrics of %s', (engine) => {
     expect(series.get(want.size)?.points.length).toBeGreaterThanOrEqual(1);
     if (engine !== 'duckdb') expect(series.get('cpu_percent')).toMatchObject({ unit: 'percent' });
     expect(series.get('disk_used_bytes')).toMatchObject({ unit: 'bytes' });
+  });
+});
+
+describe('the metrics job on its interval', () => {
+  let fast: ModuleUnderTest;
+  let id = 0;
+  beforeAll(async () => {
+    fast = await startModule({ FLUX_DATABASES_METRICS_INTERVAL_S: '5', FLUX_DATABASES_HEALTH_INTERVAL_S: '86400' });
+  });
+  afterAll(async () => {
+    if (id) await fast.api('DELETE', `/databases/${id}`);
+    await fast?.close();
+  });
+
+  it('samples a running instance every interval without being asked, rates from the second sample on', async () => {
+    const created = await fast.api('POST', '/databases', { engine: 'redis', name: `mx-job-${randomBytes(3).toString('hex')}`, version: STANDIN_VERSIONS.redis, sku: 'b1' });
+    id = created.body.id;
+    await fast.waitFor(id, ['running']);
+    const deadline = Date.now() + 40_000;
+    let body: any;
+    do {
+      await new Promise((r) => setTimeout(r, 1000));
+      body = (await fast.api('GET', `/databases/${id}/metrics?range=1h`)).body;
+    } while (Date.now() < deadline && !(body.current?.figures.ops_per_second >= 0));
+    expect(body.current.figures).toMatchObject({ ops_per_second: expect.any(Number), keys: 0, connections: 0 });
+    expect(body.current.units.ops_per_second).toBe('per_second');
+    expect(body.series.find((s: { metric: string }) => s.metric === 'memory_used_bytes').points.length).toBeGreaterThanOrEqual(1);
   });
 });

@@ -36,17 +36,35 @@ interface CustomColumn {
   baseline: Omit<Baseline, 'atMs'>;
 }
 
-/** Stores one sample: the figures with a column of their own there, the rest in custom.figures. */
-export async function insertSample(db: Kysely<Database>, instanceId: number, at: Date, figures: Record<string, number>, baseline: Baseline): Promise<void> {
-  const wide: Record<string, number | null> = {};
-  const rest: Record<string, number> = {};
-  for (const [name, value] of Object.entries(figures)) {
-    const col = WIDE_COLUMNS[name];
-    if (col) wide[col.column] = col.integer ? Math.round(value) : value / col.scale;
-    else rest[name] = value;
-  }
-  const custom: CustomColumn = { figures: rest, baseline: { container: baseline.container, counters: baseline.counters } };
-  await db.insertInto(TABLES.metrics).values({ instance_id: instanceId, collected_at: at, ...wide, custom: JSON.stringify(custom) }).execute();
+/** One sample as stored: its figures by name and the counters the next rate needs. */
+export interface StoredSample {
+  instanceId: number;
+  at: Date;
+  figures: Record<string, number>;
+  baseline: Baseline;
+}
+
+/** Stores samples in one INSERT: the figures with a column of their own there, the rest in custom.figures. */
+export async function insertSamples(db: Kysely<Database>, samples: readonly StoredSample[]): Promise<void> {
+  if (!samples.length) return;
+  // Every row names every wide column (null where it has no figure): one INSERT needs one column list.
+  const rows = samples.map((s) => {
+    const wide: Record<string, number | null> = Object.fromEntries(Object.values(WIDE_COLUMNS).map((c) => [c.column, null]));
+    const rest: Record<string, number> = {};
+    for (const [name, value] of Object.entries(s.figures)) {
+      const col = WIDE_COLUMNS[name];
+      if (col) wide[col.column] = col.integer ? Math.round(value) : value / col.scale;
+      else rest[name] = value;
+    }
+    const custom: CustomColumn = { figures: rest, baseline: { container: s.baseline.container, counters: s.baseline.counters } };
+    return { instance_id: s.instanceId, collected_at: s.at, ...wide, custom: JSON.stringify(custom) };
+  });
+  await db.insertInto(TABLES.metrics).values(rows).execute();
+}
+
+/** Stores one sample. */
+export function insertSample(db: Kysely<Database>, instanceId: number, at: Date, figures: Record<string, number>, baseline: Baseline): Promise<void> {
+  return insertSamples(db, [{ instanceId, at, figures, baseline }]);
 }
 
 /** The counters of the instance's latest sample at or after `since` (rates survive a restart of the module). */
