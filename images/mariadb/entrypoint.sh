@@ -62,12 +62,14 @@ if [ ! -d "$DATADIR/mysql" ]; then
     --default-time-zone=SYSTEM --enforce-storage-engine= --skip-log-bin --expire-logs-days=0 \
     --loose-innodb_buffer_pool_load_at_startup=0 --loose-innodb_buffer_pool_dump_at_shutdown=0 "${@:2}" > /dev/null
 
-  # A socket-only server for the setup, so nothing can connect over TCP before it is done.
+  # A socket-only server for the setup, so nothing can connect over TCP before it is done. Without
+  # TLS, as the official image's: a configured certificate (and require_secure_transport) is for the
+  # real server, and 11.4+ clients would otherwise try to verify it over the socket.
   mariadbd --skip-networking --socket="$SOCKET" --default-time-zone=SYSTEM --skip-log-bin --expire-logs-days=0 \
-    --loose-innodb_buffer_pool_load_at_startup=0 "${@:2}" &
+    --loose-innodb_buffer_pool_load_at_startup=0 "${@:2}" --skip-ssl --ssl-cert='' --ssl-key='' --ssl-ca='' &
   pid=$!
   trap 'kill "$pid" 2> /dev/null; wait "$pid"; exit 143' TERM INT # a stop during init stays clean
-  client=(mariadb --no-defaults --protocol=socket --socket="$SOCKET" -uroot --batch)
+  client=(mariadb --no-defaults --protocol=socket --socket="$SOCKET" -uroot --batch --skip-ssl --skip-ssl-verify-server-cert)
   for _ in $(seq 60); do
     if "${client[@]}" <<< 'SELECT 1' > /dev/null 2>&1; then break; fi
     kill -0 "$pid" 2> /dev/null || die 'the setup server exited'
