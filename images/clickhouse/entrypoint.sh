@@ -69,9 +69,10 @@ fi
 db=${CLICKHOUSE_DB:-}
 if [ -n "$db" ] && [ ! -e "$DATA/metadata/$db.sql" ]; then
   [[ "$db" =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]] || die "CLICKHOUSE_DB must be a plain name (letters, digits, _)"
-  # A setup server on ports nobody publishes, so no client reaches it before it is done; the client
-  # reads its credentials from a private file.
-  "$@" -- --http_port=18123 --tcp_port=19000 --interserver_http_port=19009 &
+  # A setup server on the container's loopback only (as the official image's) and on ports nobody
+  # publishes, so no client reaches it before it is done, TLS ports included; the client reads its
+  # credentials from a private file.
+  "$@" -- --listen_host=127.0.0.1 --http_port=18123 --tcp_port=19000 --interserver_http_port=19009 &
   pid=$!
   trap 'kill "$pid" 2> /dev/null; wait "$pid"; exit 143' TERM INT
   client_dir=$(mktemp -d /tmp/clickhouse-client.XXXXXX) || die '/tmp is not writable (give it a tmpfs)'
