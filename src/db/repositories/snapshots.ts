@@ -33,9 +33,10 @@ export async function listSnapshots(db: Kysely<Database>, instanceId: number): P
     .orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
 }
 
+/** The newest completed snapshot the operator or the policy made (not a restore's safety copy, not an upload). */
 export async function latestCompleted(db: Kysely<Database>, instanceId: number): Promise<SnapshotRow | undefined> {
   return db.selectFrom(TABLES.snapshots).selectAll().where('instance_id', '=', instanceId).where('status', '=', 'completed')
-    .orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
+    .where('kind', 'in', ['manual', 'scheduled', 'export']).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(1).executeTakeFirst();
 }
 
 /** Completed snapshots of the given kinds, newest first (retention's candidates). */

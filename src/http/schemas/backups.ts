@@ -57,13 +57,13 @@ export type OperationView = Static<typeof OperationView>;
 export const CloneBody = Type.Object({
   name: Type.String({ pattern: PATTERNS.instanceName, minLength: 1, maxLength: MAX_INSTANCE_NAME }),
   sku: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9]{1,10}$' })),
-  snapshot_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'default: the latest completed snapshot' })),
+  snapshot_id: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647, description: 'default: the latest completed manual or scheduled snapshot' })),
 }, { additionalProperties: false });
 export type CloneBody = Static<typeof CloneBody>;
 export const CloneAccepted = Type.Object({ message: Type.String(), snapshot_id: Type.Integer(), instance: InstanceView });
 
 export const ExportQuery = Type.Object({
-  snapshot_id: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'default: the latest completed snapshot (one is taken when there is none)' })),
+  snapshot_id: Type.Optional(Type.String({ pattern: ID_PATTERN, description: 'default: the latest completed manual or scheduled snapshot (one is taken when there is none)' })),
 }, { additionalProperties: false });
 
 const Keep = (what: string) => Type.Integer({ minimum: 0, maximum: 1000, description: what });

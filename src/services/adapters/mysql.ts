@@ -3,6 +3,8 @@ import { MysqlMetrics } from './families/mysql-metrics.js';
 import { BaseAdapter, traits, clamp, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { MysqlBrowser } from './families/mysql-browser.js';
+import { MysqlBackup } from './families/mysql-backup.js';
+import type { BackupRole } from './roles/backup.js';
 import { MysqlAccounts } from './families/mysql-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
 
@@ -22,6 +24,7 @@ export class MysqlAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new MysqlBrowser();
   protected override readonly metricsRole = new MysqlMetrics();
+  protected override readonly backupRole: BackupRole = new MysqlBackup(() => this.client);
   protected override readonly accountsRole: AccountsRole = new MysqlAccounts();
   override readonly minMemoryMb: number = 512;
   override readonly startupTimeoutMs: number = 120_000;

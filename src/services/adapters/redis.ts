@@ -3,6 +3,8 @@ import { RedisMetrics } from './families/redis-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
 import { RedisBrowser } from './families/redis-browser.js';
+import { RedisBackup } from './families/redis-backup.js';
+import type { BackupRole } from './roles/backup.js';
 import { RedisAccounts } from './families/redis-accounts.js';
 import { aclRules } from './accounts/redis.js';
 import type { AccountsRole } from './roles/accounts.js';
@@ -23,6 +25,8 @@ export class RedisAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new RedisBrowser();
   protected override readonly metricsRole = new RedisMetrics();
+  // Getters: Valkey and KeyDB set their own cli after this field is made.
+  protected override readonly backupRole: BackupRole = new RedisBackup(() => this.cli, () => this.displayName);
   protected override readonly accountsRole: AccountsRole = new RedisAccounts();
   override readonly unsupported: Readonly<Record<string, string>> = {
     databases: 'numbered keyspaces (SELECT 0-15) only; the database name is not used',
