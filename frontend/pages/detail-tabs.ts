@@ -17,16 +17,15 @@ export interface TabProps {
  *   { id: 'metrics', label: 'Metrics', route: 'GET /databases/{id}/metrics', engineFlag: 'supports_metrics',
  *     component: lazy(() => import('../components/metrics/metrics-tab')) },
  *
- * Still waiting for their routes: metrics (GET /databases/{id}/metrics), backups (GET
- * /databases/{id}/snapshots), data (GET /databases/{id}/tables), users and databases (GET
- * /databases/{id}/users, /databases), settings (POST /databases/{id}/credentials/rotate, PUT
- * /databases/{id}/tls), audit (GET /audit).
+ * Still to come with their features: backups (GET /databases/{id}/snapshots), users and inner
+ * databases (GET /databases/{id}/users, /databases), settings (POST /databases/{id}/credentials/rotate,
+ * PUT /databases/{id}/tls), audit (GET /audit).
  */
 export interface DetailTab {
   id: string;
   label: string;
   route: RouteKey;
-  engineFlag?: keyof Pick<EngineView, 'supports_backup' | 'supports_metrics' | 'supports_users' | 'supports_databases' | 'supports_tls' | 'supports_restore'>;
+  engineFlag?: keyof Pick<EngineView, 'supports_backup' | 'supports_metrics' | 'supports_users' | 'supports_databases' | 'supports_tls' | 'supports_restore' | 'supports_browse'>;
   /** Hidden for an instance without a container (embedded engines): stats, inspect and logs need one. */
   needsContainer?: boolean;
   component: LazyExoticComponent<ComponentType<TabProps>>;
@@ -35,6 +34,8 @@ export interface DetailTab {
 export const DETAIL_TABS: DetailTab[] = [
   { id: 'overview', label: 'Overview', route: 'GET /databases/{id}/connection-string', component: lazy(() => import('../components/instances/overview-tab')) },
   { id: 'health', label: 'Health', route: 'GET /databases/{id}/health', component: lazy(() => import('../components/health/health-tab')) },
+  { id: 'metrics', label: 'Metrics', route: 'GET /databases/{id}/metrics', component: lazy(() => import('../components/metrics/metrics-tab')) },
+  { id: 'data', label: 'Data', route: 'GET /databases/{id}/tables', engineFlag: 'supports_browse', component: lazy(() => import('../components/data-browser/data-tab')) },
   { id: 'logs', label: 'Logs', route: 'GET /databases/{id}/logs', component: lazy(() => import('../components/logs/logs-tab')) },
   { id: 'container', label: 'Container', route: 'GET /databases/{id}/inspect', needsContainer: true, component: lazy(() => import('../components/instances/container-tab')) },
 ];

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { api } from '../lib/api';
-import type { ConnectionView, HealthRange, HealthView, InspectView, LogsView, StatsView } from '../types/api';
+import type { ConnectionView, HealthRange, HealthView, InspectView, LogsView, MetricsView, StatsView } from '../types/api';
 import { keys, POLL } from './keys';
 
 export function useConnection(id: number, enabled = true) {
@@ -31,4 +31,13 @@ export function useStats(id: number, enabled: boolean) {
 
 export function useInspect(id: number, enabled: boolean) {
   return useQuery({ queryKey: keys.inspect(id), queryFn: () => api<InspectView>(`/databases/${id}/inspect`), enabled, retry: false });
+}
+
+export function useMetrics(id: number, range: HealthRange) {
+  return useQuery({
+    queryKey: keys.metrics(id, range),
+    queryFn: ({ signal }) => api<MetricsView>(`/databases/${id}/metrics`, { query: { range }, signal }),
+    refetchInterval: POLL.metrics,
+    placeholderData: keepPreviousData,
+  });
 }
