@@ -27,6 +27,8 @@ const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
+  /** A file sent as it is (application/octet-stream), e.g. a dump to import; instead of `body`. */
+  raw?: Blob;
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
 }
@@ -52,10 +54,11 @@ export async function api<T>(path: string, options: RequestOptions = {}): Promis
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.raw !== undefined) headers['content-type'] = 'application/octet-stream';
   if (WRITE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   const res = await fetch(urlOf(path, options.query), {
     method, headers, credentials: 'same-origin', signal: options.signal,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   if (!res.ok) {
     const err = await errorOf(res);

@@ -12,7 +12,7 @@ import { routeWorks } from '../lib/route-support';
 import { useEngines, useOpenApi } from '../queries/catalog';
 import { useInstance } from '../queries/instances';
 import { useCanWrite } from '../queries/session';
-import { DETAIL_TABS } from './detail-tabs';
+import { DETAIL_TABS, engineHas } from './detail-tabs';
 
 /** One instance: header with status and actions, the create's progress while it runs, and the tabs its routes allow. */
 export default function DatabaseDetailPage({ id }: { id: number }) {
@@ -24,7 +24,7 @@ export default function DatabaseDetailPage({ id }: { id: number }) {
   const engine = engines.data?.find((e) => e.engine === instance.data?.engine);
 
   const tabs = useMemo(() => DETAIL_TABS.filter((t) => routeWorks(doc.data, t.route)
-    && (!t.engineFlag || engine?.[t.engineFlag])
+    && engineHas(engine, t.engineFlag)
     && (!t.needsContainer || (engine && !engine.is_embedded))), [doc.data, engine]);
 
   if (instance.error instanceof ApiError && instance.error.status === 404) {

@@ -17,15 +17,15 @@ export interface TabProps {
  *   { id: 'metrics', label: 'Metrics', route: 'GET /databases/{id}/metrics', engineFlag: 'supports_metrics',
  *     component: lazy(() => import('../components/metrics/metrics-tab')) },
  *
- * Still to come with their features: backups (GET /databases/{id}/snapshots), users and inner
- * databases (GET /databases/{id}/users, /databases), settings (POST /databases/{id}/credentials/rotate,
- * PUT /databases/{id}/tls), audit (GET /audit).
  */
+type EngineFlag = keyof Pick<EngineView, 'supports_backup' | 'supports_metrics' | 'supports_users' | 'supports_databases' | 'supports_tls' | 'supports_restore' | 'supports_browse'>;
+
 export interface DetailTab {
   id: string;
   label: string;
   route: RouteKey;
-  engineFlag?: keyof Pick<EngineView, 'supports_backup' | 'supports_metrics' | 'supports_users' | 'supports_databases' | 'supports_tls' | 'supports_restore' | 'supports_browse'>;
+  /** The engine must have this feature (or, for a list, any of them). */
+  engineFlag?: EngineFlag | EngineFlag[];
   /** Hidden for an instance without a container (embedded engines): stats, inspect and logs need one. */
   needsContainer?: boolean;
   component: LazyExoticComponent<ComponentType<TabProps>>;
@@ -36,6 +36,15 @@ export const DETAIL_TABS: DetailTab[] = [
   { id: 'health', label: 'Health', route: 'GET /databases/{id}/health', component: lazy(() => import('../components/health/health-tab')) },
   { id: 'metrics', label: 'Metrics', route: 'GET /databases/{id}/metrics', component: lazy(() => import('../components/metrics/metrics-tab')) },
   { id: 'data', label: 'Data', route: 'GET /databases/{id}/tables', engineFlag: 'supports_browse', component: lazy(() => import('../components/data-browser/data-tab')) },
+  { id: 'backups', label: 'Backups', route: 'GET /databases/{id}/snapshots', engineFlag: 'supports_backup', component: lazy(() => import('../components/backups/backups-tab')) },
+  { id: 'users', label: 'Users', route: 'GET /databases/{id}/users', engineFlag: ['supports_users', 'supports_databases'], component: lazy(() => import('../components/accounts/users-tab')) },
   { id: 'logs', label: 'Logs', route: 'GET /databases/{id}/logs', component: lazy(() => import('../components/logs/logs-tab')) },
+  { id: 'settings', label: 'Settings', route: 'POST /databases/{id}/credentials/rotate', component: lazy(() => import('../components/settings/settings-tab')) },
   { id: 'container', label: 'Container', route: 'GET /databases/{id}/inspect', needsContainer: true, component: lazy(() => import('../components/instances/container-tab')) },
 ];
+
+/** Whether the engine has the tab's feature. */
+export function engineHas(engine: EngineView | undefined, flag: DetailTab['engineFlag']): boolean {
+  if (!flag) return true;
+  return (Array.isArray(flag) ? flag : [flag]).some((f) => !!engine?.[f]);
+}

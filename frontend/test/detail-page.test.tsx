@@ -58,6 +58,22 @@ describe('the instance page', () => {
     expect(screen.getAllByRole('button').map((b) => b.textContent).filter((t) => /^(Start|Stop|Restart|Delete)$/.test(t ?? ''))).toEqual(['Stop', 'Restart', 'Delete']);
   });
 
+  it('adds a feature\'s tab once its route works and the engine has it', async () => {
+    const served = { paths: { ...DOC.paths,
+      [`${M}/databases/{id}/snapshots`]: { get: ok }, [`${M}/databases/{id}/users`]: { get: ok },
+      [`${M}/databases/{id}/credentials/rotate`]: { post: ok }, [`${M}/databases/{id}/metrics`]: { get: ok }, [`${M}/databases/{id}/tables`]: { get: ok },
+    } };
+    fakeApi({
+      'GET /databases/1': instance({ id: 1 }), 'GET /openapi.json': served, 'GET /databases/1/connection-string': CONNECTION,
+      // Databases but no users: the Users tab still shows (for the inner databases); no backup, no browse.
+      'GET /engines': [engine({ supports_databases: true })],
+    });
+    renderPage(<DatabaseDetailPage id={1} />, { path: '/databases/1' });
+    const tabs = await screen.findByRole('tablist', { name: 'Instance sections' });
+    await waitFor(() => expect(within(tabs).getAllByRole('tab')).toHaveLength(7));
+    expect(within(tabs).getAllByRole('tab').map((t) => t.textContent?.slice(0, t.textContent.length / 2))).toEqual(['Overview', 'Health', 'Metrics', 'Users', 'Logs', 'Settings', 'Container']);
+  });
+
   it('shows the create step by step, with the pull\'s bytes', async () => {
     const pulling = instance({
       id: 2, name: 'fresh', status: 'creating', progress: 36, status_message: 'pulling image', started_at: null,

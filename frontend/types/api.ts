@@ -11,6 +11,11 @@ export type { HealthView, InspectView, LogsQuery, LogsView, MetricsView, StatsVi
 export type { ConnectionView } from '../../src/http/schemas/data.js';
 export type { TableDataView, TableSchemaView, TablesView } from '../../src/http/schemas/browse.js';
 export type { ImageList, PullImageBody } from '../../src/http/schemas/images.js';
+export type { BackupPolicyBody, CloneBody, OperationView, SnapshotView } from '../../src/http/schemas/backups.js';
+export type {
+  CreatedUserView, CreateUserBody, DatabaseEntry, DatabasesView, RotateBody, RotationView, UserEntry, UsersView,
+} from '../../src/http/schemas/accounts.js';
+export type { AlertView } from '../../src/http/schemas/alerts.js';
 export type {
   EngineView, InstallAccepted, InstallRefused, PodmanStatusView, RequirementsView, SkuTable, StatusView, SystemInfo,
 } from '../../src/http/schemas/system.js';
