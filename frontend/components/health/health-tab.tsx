@@ -6,6 +6,7 @@ import type { TabProps } from '../../pages/detail-tabs';
 import type { HealthRange, HealthView } from '../../types/api';
 import { ErrorCallout } from '../ui/error-callout';
 import { Loading } from '../ui/loading';
+import { AlertsCard } from './alerts-card';
 
 // The chart library is the heaviest dependency: loaded only when a chart is on screen.
 const HealthChart = lazy(() => import('./health-chart'));
@@ -80,6 +81,7 @@ export default function HealthTab({ instance }: TabProps) {
               </Table.Root>
             ) : <Text size="2" color="gray">No status change in this range.</Text>}
           </Card>
+          <AlertsCard instanceId={instance.id} />
         </>
       )}
     </Flex>
