@@ -58,7 +58,8 @@ export class FakeContainers {
   create(spec: ContainerSpec): FakeContainer {
     if (this.find(spec.name)) throw conflict(`create container ${spec.name} failed: the container name "${spec.name}" is already in use`);
     const id = randomBytes(32).toString('hex');
-    this.networks.attach(spec.network?.name ?? 'podman', id, spec.network?.ipv4);
+    // Podman's 'none' is no network at all: nothing to attach to.
+    if (spec.network?.name !== 'none') this.networks.attach(spec.network?.name ?? 'podman', id, spec.network?.ipv4);
     const c: FakeContainer = {
       id, name: spec.name, spec: structuredClone(spec), created: new Date().toISOString(),
       state: { status: 'created', running: false, exitCode: 0, startedAt: null, finishedAt: null, oomKilled: false },

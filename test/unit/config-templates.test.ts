@@ -212,6 +212,8 @@ function checkFile(f: PlannedFile, password = PASSWORD): void {
   else if (name.endsWith('.toml')) checkToml(f.content);
   else if (name.endsWith('.sh')) expect(spawnSync('sh', ['-n'], { input: f.content }).status).toBe(0);
   else if (name.endsWith('.js')) expect(f.content).toMatch(/^db\._createDatabase\("[a-z][a-z0-9_]*"\);\n$/);
+  // A program in source-file mode (java File.java): its public class must be named as the file.
+  else if (name.endsWith('.java')) expect(f.content).toMatch(new RegExp(`\\npublic class ${name.slice(0, -'.java'.length)} \\{\n`));
   else if (name === 'neo4j-auth') expect(f.content).toBe(`neo4j/${password}`);
   else if (name.endsWith('.cql') || name.endsWith('.sql')) expect(f.content.trim().endsWith(';')).toBe(true);
   else if (name === 'cqlshrc') expect(f.content).toBe(`[authentication]\nusername = app_user\npassword = ${password}\n`);

@@ -28,6 +28,7 @@ export class ArangodbAdapter extends BaseAdapter {
     tls: 'needs a combined PEM and an ssl:// endpoint; not wired',
     foxxApps: '/var/lib/arangodb3-apps is an extra volume (plan.extraVolumes); without it Foxx apps live in the container layer',
     readOnlyRootfs: 'CONTRACTS §10 says it works with the apps dir on a volume (it is, an extra volume); off until verified on the image',
+    backup: 'arangodump writes an output directory inside the container, never a stream (hot backups are Enterprise): not offered',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 90_000;

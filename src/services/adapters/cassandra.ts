@@ -37,6 +37,7 @@ export class CassandraAdapter extends BaseAdapter {
     tls: 'client_encryption_options needs a keystore; PEM keys are unverified; not wired',
     uri: 'CQL has no standard URI: contact point host:port, local datacenter datacenter1',
     readOnlyRootfs: 'the entrypoint rewrites files under /etc/cassandra on every start',
+    backup: 'nodetool snapshot leaves hard links in the data directory, and a restore copies SSTables into new table directories for nodetool import: no stream, not offered',
   };
   override readonly minMemoryMb: number = 2048;
   override readonly minCpus: number = 1;

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import { ClickhouseMetrics } from './families/clickhouse-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, clamp, type PlanParts } from './base.js';
-import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { httpInsideProbe } from './inside-probes.js';
 import { ClickhouseBrowser } from './families/clickhouse-browser.js';
+import { ClickhouseBackup } from './families/clickhouse-backup.js';
 import { ClickhouseAccounts } from './families/clickhouse-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
 
@@ -31,11 +33,13 @@ export class ClickhouseAdapter extends BaseAdapter {
   ];
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new ClickhouseBrowser();
+  protected override readonly backupRole = new ClickhouseBackup();
   protected override readonly metricsRole = new ClickhouseMetrics();
   protected override readonly accountsRole: AccountsRole = new ClickhouseAccounts();
   override readonly unsupported = {
     readOnlyRootfs: 'untested: the entrypoint may write users.d and the logs dir',
-    backupOn18: 'BACKUP/RESTORE statements do not exist before 22.x (the 18.16 stand-in)',
+    backupStatement: 'BACKUP/RESTORE statements (22.x on) are not used: the dump is SHOW CREATE TABLE and Native rows per table, which 18.16 has too',
+    backupTables: 'Set, Join, Buffer, Kafka and other engines that keep no rows of their own are dumped as definitions only',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 60_000;
@@ -106,6 +110,12 @@ export class ClickhouseAdapter extends BaseAdapter {
       kind: 'http', containerPort: 8123, path: '/?query=SELECT%201',
       headers: { Authorization: this.basicAuth(input.username, input.password) }, expectStatus: [200],
     };
+  }
+
+  /** The same authenticated SELECT 1 from inside the container, for a host that cannot reach it (a drill, a rootless VNet). */
+  insideProbe(input: AdapterInput): ExecStep {
+    this.checkInput(input);
+    return httpInsideProbe(8123, '/?query=SELECT%201', this.basicAuth(input.username, input.password), Boolean(input.tls));
   }
 
   connectionUri(d: ConnectionDetails): string {

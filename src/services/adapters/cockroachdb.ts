@@ -36,6 +36,7 @@ export class CockroachdbAdapter extends BaseAdapter {
   override readonly unsupported = {
     tls: 'TLS is always on with the certificates the entrypoint generates; custom certificates are not wired',
     readOnlyRootfs: 'the start script writes certs, fifo and marker files under /cockroach',
+    backup: 'BACKUP writes into nodelocal or userfile storage of the cluster, never a stream, and cockroach dump is gone since v21.1: not offered',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 120_000;

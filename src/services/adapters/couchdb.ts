@@ -44,6 +44,7 @@ export class CouchdbAdapter extends BaseAdapter {
   override readonly unsupported = {
     tls: 'ssl settings for 3.5 are unverified; not wired',
     readOnlyRootfs: 'the entrypoint writes local.d/docker.ini on every start',
+    backup: 'no native dump tool: replication needs a second CouchDB, and an _all_docs export is no format of a stock restore tool: not offered',
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 60_000;

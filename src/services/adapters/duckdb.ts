@@ -2,6 +2,7 @@ import { BaseAdapter, traits, share, type PlanParts } from './base.js';
 import { DuckdbMetrics } from './families/duckdb-metrics.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 import { DuckdbBrowser } from './families/duckdb-browser.js';
+import { DuckdbBackup } from './families/duckdb-backup.js';
 
 /**
  * DuckDB (CONTRACTS §25) is an in-process engine: the module serves it itself with
@@ -21,6 +22,7 @@ export class DuckdbAdapter extends BaseAdapter {
   override readonly kind = 'embedded' as const;
   override readonly traits = traits({ hasAuthentication: false, supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new DuckdbBrowser();
+  protected override readonly backupRole = new DuckdbBackup();
   protected override readonly metricsRole = new DuckdbMetrics();
   override readonly unsupported = {
     authentication: 'an embedded file has no users or passwords; access is the module\'s',

@@ -42,7 +42,7 @@ export class ElasticsearchAdapter extends BaseAdapter {
   override readonly traits = traits({ supportsTls: true });
   override readonly unsupported = {
     databases: 'indices, not databases; the database name is not used',
-    backup: 'snapshot repository (path.repo) is not wired',
+    backup: 'snapshots go to a registered repository (a path.repo directory or an object store), never a stream: not offered',
     readOnlyRootfs: 'the entrypoint writes the keystore under config/',
     hostSysctl: 'vm.max_map_count >= 262144 is the host\'s job; single-node discovery only warns',
   };

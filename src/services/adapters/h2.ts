@@ -1,7 +1,10 @@
 import { BaseAdapter, traits, jvmHeapMb, type PlanParts } from './base.js';
 import { H2Metrics } from './families/h2-metrics.js';
 import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { tcpInsideProbe } from './inside-probes.js';
 import { H2Browser } from './families/h2-browser.js';
+import { H2Backup } from './families/h2-backup.js';
+import { H2_BACKUP_JAVA, H2_BACKUP_PROGRAM } from './families/h2-backup-program.js';
 import { H2Accounts } from './families/h2-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
 
@@ -32,6 +35,7 @@ export class H2Adapter extends BaseAdapter {
   ];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
   protected override readonly browserRole = new H2Browser();
+  protected override readonly backupRole = new H2Backup();
   protected override readonly metricsRole = new H2Metrics();
   protected override readonly accountsRole: AccountsRole = new H2Accounts();
   override readonly unsupported = {
@@ -63,7 +67,9 @@ export class H2Adapter extends BaseAdapter {
         // User names are upper-cased by H2 unless quoted; the checked identifier is used unquoted.
         content: `ALTER USER ${input.username} SET PASSWORD ${h2String(input.password)};\nSELECT 1;\n`,
         kind: 'secret',
-      }],
+      },
+      // The module's backup program (families/h2-backup-program.ts): H2's own tools take passwords in argv only.
+      { target: H2_BACKUP_PROGRAM, content: H2_BACKUP_JAVA, kind: 'config' }],
     };
   }
 
@@ -73,6 +79,11 @@ export class H2Adapter extends BaseAdapter {
    */
   protected probe(_input: AdapterInput): Probe {
     return { kind: 'tcp', containerPort: 1521 };
+  }
+
+  /** The same port check from inside the container, for a host that cannot reach it (a drill, a rootless VNet). */
+  insideProbe(_input: AdapterInput): ExecStep {
+    return tcpInsideProbe(1521);
   }
 
   /**

@@ -2,8 +2,10 @@ import { AdapterInputError } from '../../errors.js';
 import { InfluxMetrics } from './families/influx-metrics.js';
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { BaseAdapter, traits, share, type PlanParts } from './base.js';
-import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { httpInsideProbe } from './inside-probes.js';
 import { InfluxBrowser } from './families/influx-browser.js';
+import { InfluxBackup } from './families/influx-backup.js';
 import { InfluxAccounts } from './families/influx-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
 
@@ -42,11 +44,14 @@ export class InfluxdbAdapter extends BaseAdapter {
   readonly ports = [{ name: 'http', containerPort: 8086, primary: true }];
   override readonly traits = traits({ supportsTls: true });
   protected override readonly browserRole = new InfluxBrowser();
+  protected override readonly backupRole = new InfluxBackup();
   protected override readonly metricsRole = new InfluxMetrics();
   protected override readonly accountsRole: AccountsRole = new InfluxAccounts();
   override readonly unsupported = {
     uri: 'no single URI: the HTTP URL plus org and token (2.x) or user/password (1.x)',
     readOnlyRootfs: 'untested for either contract',
+    backup2x: '2.x backups (its /api/v2/backup API) are not run: no InfluxDB 2 runs where the module was verified; a 2.x snapshot fails saying so',
+    backupUsers: 'a 1.x dump holds databases, retention policies and points; users and grants stay as they are',
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 60_000;
@@ -130,6 +135,13 @@ export class InfluxdbAdapter extends BaseAdapter {
       kind: 'http', scheme, containerPort: 8086, path: '/api/v2/orgs?org=flux',
       headers: { Authorization: `Token ${input.password}` }, expectStatus: [200],
     };
+  }
+
+  /** The same authenticated request from inside the container, for a host that cannot reach it (a drill, a rootless VNet). */
+  insideProbe(input: AdapterInput): ExecStep {
+    const p = this.readinessProbe(input) as Extract<Probe, { kind: 'http' }>;
+    // authOn: the 1.x init's setup server on 127.0.0.1 runs without authentication.
+    return httpInsideProbe(8086, p.path, p.headers!.Authorization!, Boolean(input.tls), true);
   }
 
   connectionUri(d: ConnectionDetails): string {

@@ -22,7 +22,7 @@ export class JanusgraphAdapter extends BaseAdapter {
     authentication: 'Gremlin Server auth (SASL + credentials graph) is configuration-only and unverified; the server is open, so it is published on 127.0.0.1 only and never joins a VNet',
     databases: 'one graph per instance',
     users: 'no users without Gremlin Server authentication',
-    backup: 'BerkeleyDB needs the server stopped to copy; not wired',
+    backup: 'BerkeleyDB is copied with the server stopped, and g.io() writes a file inside the container: not offered',
     tls: 'keystore settings unverified; not wired',
   };
   override readonly minMemoryMb = 1024;

@@ -23,6 +23,7 @@ export class MeilisearchAdapter extends BaseAdapter {
     users: 'API keys derived from the master key, not users',
     rotation: 'the master key is fixed at start; rotating it is a restart with a new key, which changes every derived key',
     tls: 'MEILI_SSL_* env names are unverified; not wired',
+    backup: 'POST /dumps writes a dump file inside the container, and a restore restarts the engine with --import-dump: not offered',
   };
   override readonly minMemoryMb = 256;
   override readonly startupTimeoutMs = 30_000;

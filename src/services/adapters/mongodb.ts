@@ -3,6 +3,7 @@ import { MongoMetrics } from './families/mongo-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, userTmpfsOpts, type PlanParts } from './base.js';
 import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, Probe, SizingInput } from './types.js';
 import { MongoStatements } from './accounts/nosql-declared.js';
+import { MongoBackup } from './families/mongo-backup.js';
 
 const CONFIG_FILE = '/etc/mongo/mongod.conf';
 
@@ -19,6 +20,8 @@ export class MongodbAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['8.0', '7.0', '8.2'];
   readonly ports = [{ name: 'mongodb', containerPort: 27017, primary: true }];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
+  /** Declared from the tools' sources (mongodump --archive to stdout): no MongoDB runs where the module is verified. */
+  protected override readonly backupRole = new MongoBackup();
   override readonly unsupported = {
     tls: 'mongod needs one PEM holding certificate and key; the module issues them as two files',
     transactions: 'needs a replica set (--replSet plus a keyFile); the instance is a standalone mongod',

@@ -28,6 +28,7 @@ export class MssqlAdapter extends BaseAdapter {
   readonly ports = [{ name: 'tds', containerPort: 1433, primary: true }];
   override readonly unsupported = {
     tls: 'the server encrypts with its own self-signed certificate; custom certificates need mssql-conf (not wired)',
+    backup: 'BACKUP DATABASE writes a .bak file inside the container (TO DISK) or to object storage (TO URL), never a stream, and the module writes no temporary file inside the container: not offered',
     passwordInEnv: 'MSSQL_SA_PASSWORD is the only way the image takes the sa password (no _FILE variant): podman inspect shows it',
     arm64: 'the image is amd64 only',
   };

@@ -27,7 +27,7 @@ export class Neo4jAdapter extends BaseAdapter {
   ];
   override readonly unsupported = {
     databases: 'CREATE DATABASE is Enterprise only; Community serves the single database neo4j',
-    backup: 'Community dumps offline only (stop, neo4j-admin database dump): not wired',
+    backup: 'Community dumps offline only: neo4j-admin database dump needs the database stopped, and the server is the container\'s own process: not offered',
     tls: 'certificate layout for bolt/https is unverified; not wired',
     readOnlyRootfs: 'the entrypoint appends to conf/neo4j.conf and chmods $NEO4J_HOME',
   };

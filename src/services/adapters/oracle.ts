@@ -27,7 +27,7 @@ export class OracleAdapter extends BaseAdapter {
   readonly ports = [{ name: 'listener', containerPort: 1521, primary: true }];
   override readonly unsupported = {
     tls: 'TCPS needs a wallet and listener changes; the image has no switch for it',
-    backup: 'Data Pump availability in -slim images is unverified; not wired',
+    backup: 'Data Pump (expdp) and RMAN write their files into a server directory inside the container, never a stream (and Data Pump in -slim images is unverified): not offered',
     readOnlyRootfs: 'the first start extracts the database under $ORACLE_HOME',
   };
   override readonly minMemoryMb = 2048;

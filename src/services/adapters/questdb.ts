@@ -46,6 +46,7 @@ export class QuestdbAdapter extends BaseAdapter {
     rotation: 'the password is server configuration (QDB_PG_PASSWORD) read at start: no statement changes it',
     ilpTcpAuth: 'ILP over TCP (9009) has no password auth in OSS (a JWK key file only): it is never published',
     tls: 'not in OSS',
+    backup: 'CHECKPOINT CREATE, a copy of the whole data directory, and an offline restore with a _restore trigger file: the module replaces single data files only, not offered',
   };
   override readonly minMemoryMb = 1024;
   override readonly startupTimeoutMs = 60_000;

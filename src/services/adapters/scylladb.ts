@@ -27,6 +27,7 @@ export class ScylladbAdapter extends CassandraAdapter {
     uri: 'CQL has no standard URI: contact point host:port, local datacenter datacenter1',
     readOnlyRootfs: 'the entrypoint writes /etc/scylla.d and io properties',
     rootless: 'needs the host fs.aio-max-nr raised; a rootless container cannot set it',
+    backup: 'nodetool snapshot leaves hard links in the data directory, and a restore copies SSTables back for nodetool refresh: no stream, not offered',
   };
   override readonly minMemoryMb = 1536;
   override readonly startupTimeoutMs = 180_000;

@@ -24,6 +24,7 @@ export class TypesenseAdapter extends BaseAdapter {
     users: 'API keys, not users',
     rotation: 'the bootstrap admin key is fixed at start (--api-key); rotating it is a restart with a new key',
     tls: 'TLS flags exist but are not wired',
+    backup: 'the snapshot API writes a directory inside the container, and a restore replaces the data directory offline: not offered',
     memoryCap: 'indexes live in RAM with no engine knob: the container limit is the only cap',
   };
   override readonly minMemoryMb = 256;

@@ -5,6 +5,7 @@ import * as repo from '../../db/repositories/snapshots.js';
 import type { SnapshotRow } from '../../db/repositories/snapshots.js';
 import type { InstanceRow } from '../../db/schema.js';
 import type { EngineEndpoint } from '../adapters/families/endpoint.js';
+import type { Inventory } from '../adapters/roles/backup.js';
 import { getAdapter } from '../adapters/registry.js';
 import type { AdapterInput, EngineAdapter } from '../adapters/types.js';
 import { adapterInput } from '../drivers/container-support.js';
@@ -54,6 +55,10 @@ export class Drills {
   }
 
   private async drill(row: InstanceRow, snapshot: SnapshotRow, signal: AbortSignal): Promise<DrillResult> {
+    // A damaged file fails here, before any container is made for it.
+    await this.d.files.verify(snapshot.path, snapshot.sha256 ?? '');
+    const own = await this.d.support.driverOf(row).endpoint(row);
+    if (own.file) return this.drillFile(row, snapshot, own, signal);
     const adapter = getAdapter(row.engine);
     const role = backupRoleOf(row);
     const name = `drill-${row.id}-${snapshot.id}-${randomBytes(3).toString('hex')}`;
@@ -97,14 +102,29 @@ export class Drills {
           writeDataFile: (p, c) => files.write(p, c), readDataFile: (p) => files.read(p), removeDataPath: (p) => files.remove(p),
         },
       });
-      const restored = await role.inventory(endpoint);
-      if (!snapshot.figures) return { passed: true, message: `restored; no figures were recorded at backup time to compare (holds ${summarize(restored)})` };
-      const problems = compareFigures(snapshot.figures, restored);
-      return problems.length
-        ? { passed: false, message: `restored, but it does not hold what was counted at backup time: ${problems.slice(0, 10).join('; ')}` }
-        : { passed: true, message: `restored and counted: ${summarize(restored)}, as at backup time` };
+      return judge(snapshot, await role.inventory(endpoint));
     } finally {
       if (containerId) await this.d.runtime.removeContainer(containerId, { force: true }).catch(() => undefined);
+      await this.d.volumes.remove(name).catch((err) => this.d.logger.warn({ drill: name, err: (err as Error).message }, 'drill volume left behind'));
+    }
+  }
+
+  /**
+   * An engine the module serves from a file (DuckDB, in-process): the snapshot restored into a
+   * scratch file of a throwaway volume, no container needed, and counted there.
+   */
+  private async drillFile(row: InstanceRow, snapshot: SnapshotRow, own: EngineEndpoint, signal: AbortSignal): Promise<DrillResult> {
+    const name = `drill-${row.id}-${snapshot.id}-${randomBytes(3).toString('hex')}`;
+    try {
+      const paths = await this.d.volumes.prepare(name);
+      const endpoint: EngineEndpoint = { ...own, file: path.join(paths.data, path.basename(own.file!)) };
+      const unused = async () => { throw new Error('a file-served engine has no process to stop or start'); };
+      await restoreInto(this.d, row, snapshot, {
+        replace: true, signal, endpoint,
+        engine: { stop: unused, start: unused, writeDataFile: unused, readDataFile: unused, removeDataPath: unused },
+      });
+      return judge(snapshot, await backupRoleOf(row).inventory(endpoint));
+    } finally {
       await this.d.volumes.remove(name).catch((err) => this.d.logger.warn({ drill: name, err: (err as Error).message }, 'drill volume left behind'));
     }
   }
@@ -118,4 +138,13 @@ export class Drills {
       if (r.exitCode !== 0) throw new Error(`first-start step ${step.argv[0]} failed in the drill container (exit ${r.exitCode})`);
     }
   }
+}
+
+/** The restored engine's own count against the figures recorded at backup time. */
+function judge(snapshot: SnapshotRow, restored: Inventory): DrillResult {
+  if (!snapshot.figures) return { passed: true, message: `restored; no figures were recorded at backup time to compare (holds ${summarize(restored)})` };
+  const problems = compareFigures(snapshot.figures, restored);
+  return problems.length
+    ? { passed: false, message: `restored, but it does not hold what was counted at backup time: ${problems.slice(0, 10).join('; ')}` }
+    : { passed: true, message: `restored and counted: ${summarize(restored)}, as at backup time` };
 }

@@ -110,7 +110,8 @@ export interface BackupRole extends BackupFormat {
 /** A native tool that exited non-zero or was stopped; `lastLine` is its last stderr line. */
 export class BackupToolError extends Error {
   constructor(readonly tool: string, readonly lastLine: string, readonly exitCode: number | null, readonly interrupted?: string) {
-    super(`${tool} ${interrupted ? `was stopped (${interrupted})` : `failed (exit ${exitCode})`}${lastLine ? `: ${lastLine}` : ''}`);
+    // No exit code: an HTTP call or an in-process export, which end with a message and no process.
+    super(`${tool} ${interrupted ? `was stopped (${interrupted})` : exitCode === null ? 'failed' : `failed (exit ${exitCode})`}${lastLine ? `: ${lastLine}` : ''}`);
     this.name = 'BackupToolError';
   }
 }
