@@ -73,8 +73,9 @@ export const backupRoutes: FastifyPluginAsyncTypebox<RouteOptions> = async (app,
     return reply.code(202).send({ message: 'Clone is being created, then filled from the snapshot', snapshot_id: snapshot.id, instance: instanceView(clone) });
   });
 
+  // databases:read, as the seed has it: a reader may already browse every row.
   app.get('/databases/:id/export', {
-    onRequest: write,
+    onRequest: read,
     schema: route(tag, 'Export a snapshot as a zip: the decrypted dump, manifest.json, README.txt (restorable with the stock tool, no module)',
       { params: IdParams, querystring: ExportQuery, response: { 200: { content: { 'application/zip': { schema: ExportZip } } } } }, [403, 404, 409, 501, 502]),
   }, async (request, reply) => {
