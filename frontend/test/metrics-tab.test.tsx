@@ -28,7 +28,8 @@ describe('the metrics tab', () => {
     expect(figures.textContent).toContain('50.0 MiB');
     expect(figures.textContent).toContain('12.5 %');
     expect(figures.textContent).toContain('98.7 %');
-    expect(await screen.findByRole('figure', { name: 'memory bytes over the range, 4 points' })).toBeTruthy();
+    // The chart is a lazy chunk (recharts): on a loaded machine its import takes more than findBy's default second.
+    expect(await screen.findByRole('figure', { name: 'memory bytes over the range, 4 points' }, { timeout: 15_000 })).toBeTruthy();
     // A series with no point yet draws no empty chart.
     expect(screen.queryByRole('figure', { name: /connections/ })).toBeNull();
     expect(api.calls[0]!.query).toBe('?range=1h');

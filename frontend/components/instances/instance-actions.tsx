@@ -35,16 +35,31 @@ export function InstanceActionButtons({ instance }: { instance: InstanceView }) 
   );
 }
 
-/** The row's menu in the list: the same actions, one keyboard-reachable button per row. */
+/**
+ * The row's menu in the list: the same actions, one keyboard-reachable button per row. Until first
+ * used it is a plain button: a menu and a mutation per row are most of a 500-row list's render cost.
+ */
 export function InstanceActionMenu({ instance }: { instance: InstanceView }) {
+  const [used, setUsed] = useState(false);
+  if (used) return <ActionMenu instance={instance} />;
+  return (
+    <Flex align="center" gap="2" justify="end">
+      <IconButton type="button" variant="ghost" aria-label={`Actions for ${instance.name}`} aria-haspopup="menu" onClick={() => setUsed(true)}>
+        <DotsHorizontalIcon />
+      </IconButton>
+    </Flex>
+  );
+}
+
+function ActionMenu({ instance }: { instance: InstanceView }) {
   const action = useInstanceAction(instance.id);
   const [deleting, setDeleting] = useState(false);
   return (
     <Flex align="center" gap="2" justify="end">
       {action.error ? <span className="row-error" role="alert" title={(action.error as Error).message}>{(action.error as Error).message}</span> : null}
-      <DropdownMenu.Root>
+      <DropdownMenu.Root defaultOpen>
         <DropdownMenu.Trigger>
-          <IconButton type="button" variant="ghost" aria-label={`Actions for ${instance.name}`} loading={action.isPending}>
+          <IconButton type="button" variant="ghost" aria-label={`Actions for ${instance.name}`} loading={action.isPending} autoFocus>
             <DotsHorizontalIcon />
           </IconButton>
         </DropdownMenu.Trigger>

@@ -46,7 +46,7 @@ export const InstanceRow = memo(function InstanceRow({ instance: i, engine, canW
         {endpoint ? (
           <Flex align="center" gap="2">
             <Text size="2" className="mono">{endpoint}</Text>
-            <CopyButton value={endpoint} label={`Copy the endpoint of ${i.name}`} />
+            <CopyButton value={endpoint} label={`Copy the endpoint of ${i.name}`} tooltip={false} />
           </Flex>
         ) : <Text size="2" color="gray">{i.port === null && i.host ? 'in-process' : '—'}</Text>}
       </Table.Cell>

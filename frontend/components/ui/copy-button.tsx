@@ -3,8 +3,12 @@ import { IconButton, Tooltip } from '@radix-ui/themes';
 import { useEffect, useState } from 'react';
 import { copyText } from '../../lib/clipboard';
 
-/** A button that copies `value`; says "Copied" (also to screen readers) or why it could not. */
-export function CopyButton({ value, label }: { value: string; label: string }) {
+/**
+ * A button that copies `value`; says "Copied" (also to screen readers) or why it could not.
+ * `tooltip={false}` uses the native title instead of a Radix tooltip: for long lists, where one
+ * tooltip per row is most of a row's render cost.
+ */
+export function CopyButton({ value, label, tooltip = true }: { value: string; label: string; tooltip?: boolean }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -12,15 +16,14 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
     return () => clearTimeout(t);
   }, [state]);
   const tip = state === 'copied' ? 'Copied' : state === 'failed' ? 'Could not copy' : label;
-  return (
-    <Tooltip content={tip}>
-      <IconButton
-        type="button" size="1" variant="ghost" color={state === 'failed' ? 'red' : undefined} aria-label={label}
-        onClick={() => copyText(value).then(() => setState('copied'), () => setState('failed'))}
-      >
-        {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
-        <span className="visually-hidden" aria-live="polite">{state === 'idle' ? '' : tip}</span>
-      </IconButton>
-    </Tooltip>
+  const button = (
+    <IconButton
+      type="button" size="1" variant="ghost" color={state === 'failed' ? 'red' : undefined} aria-label={label} title={tooltip ? undefined : tip}
+      onClick={() => copyText(value).then(() => setState('copied'), () => setState('failed'))}
+    >
+      {state === 'copied' ? <CheckIcon /> : <CopyIcon />}
+      <span className="visually-hidden" aria-live="polite">{state === 'idle' ? '' : tip}</span>
+    </IconButton>
   );
+  return tooltip ? <Tooltip content={tip}>{button}</Tooltip> : button;
 }
