@@ -3,6 +3,7 @@ import { errorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
 import { accountRoutes } from './routes/accounts.js';
+import { securityRoutes } from './routes/security.js';
 import { alertRoutes } from './routes/alerts.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
@@ -30,7 +31,7 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
   await registerOpenApi(app);
-  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes, accountRoutes]) {
+  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes, accountRoutes, securityRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);

@@ -15,6 +15,7 @@ const TAGS = [
   { name: 'backups', description: 'snapshots, restore, export' },
   { name: 'data', description: 'connection details and the data browser' },
   { name: 'accounts', description: 'password rotation, users and inner databases, inside the engine' },
+  { name: 'security', description: 'TLS (the module\'s CA, instance certificates) and the audit trail' },
 ];
 
 /**

@@ -36,6 +36,9 @@ import { discoverSocket } from './runtime/socket-discovery.js';
 import { systemClock } from './scheduler/clock.js';
 import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
+import { ModuleCa } from './security/tls-ca.js';
+import { InstanceCertificates } from './security/tls-issuer.js';
+import { TlsService } from './security/tls-service.js';
 import { VolumeService } from './volume-service.js';
 import { BackupService } from './backup-service.js';
 import { SnapshotFiles } from './backups/snapshot-files.js';
@@ -73,6 +76,8 @@ export interface Services {
   alerts: AlertService;
   /** GET /metrics in the Prometheus text format. */
   prometheus: PrometheusExporter;
+  /** The module's CA (GET /tls/ca) and replacing an instance's certificate (PUT /databases/{id}/tls). */
+  tls: TlsService;
 }
 
 /** Stable id of this installation, from its data directory. */
@@ -99,6 +104,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     logger: ctx.logger.child({ service: 'images' }),
   });
   const instanceNetworks = new InstanceNetworks({ runtime, ownLabels });
+  const certificates = new InstanceCertificates(new ModuleCa({ dir: path.join(dataDir, 'tls'), moduleKey: () => loadModuleKey(dataDir, config.masterKey) }));
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
     images,
@@ -106,7 +112,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     prober, readiness: new ReadinessWaiter(runtime, prober),
     specs: new ContainerOrchestrator({ runtime, extraLabels: ownLabels }),
     vnets: new VnetService({ runtime, ownLabels, usedIps: (name) => usedVnetIps(db, name) }),
-    instanceNetworks,
+    instanceNetworks, certificates,
   });
   const embedded = new EmbeddedDriver(new DuckDbEngines((name) => volumes.paths(name).data), volumes);
   const instances = overrides.instances ?? new InstanceManager({
@@ -162,6 +168,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     storage,
     images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
     reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' }), instanceNetworks),
+    tls: overrides.tls ?? new TlsService({ support: instances.support, actions: instances.actions, volumes, certificates, logger: ctx.logger.child({ service: 'tls' }) }),
   };
   return services;
 }

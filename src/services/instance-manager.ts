@@ -57,7 +57,7 @@ export class InstanceManager {
       image: admission.image,
       database_name: checked.databaseName, username,
       sku: checked.sizing.sku, cpu_limit: checked.sizing.cpus, memory_limit_mb: checked.sizing.memoryMb, storage_limit_gb: checked.sizing.storageGb,
-      external_access: req.external_access ?? false, tls_enabled: Boolean(checked.tls), vnet_name: checked.vnetName,
+      external_access: req.external_access ?? false, tls_enabled: checked.tlsEnabled, vnet_name: checked.vnetName,
       host: '127.0.0.1', limits_enforced: '{}', options: JSON.stringify({ series: checked.sizing.series }),
       status: 'creating' as const, progress: 0, status_message: 'queued',
     };

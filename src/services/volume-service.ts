@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmod, chown, lstat, mkdir, realpath, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { badRequest } from '../errors.js';
@@ -158,15 +158,24 @@ export class VolumeService {
     return mounts;
   }
 
-  /** TLS material in tls/ (0600, owned by the container user so the engine can read its key). */
+  /**
+   * TLS material in tls/ (the key 0600, owned by the container user so the engine can read it).
+   * Each file is written aside and renamed into place: an engine reloading meanwhile reads the old
+   * file or the new one, never half of one (PUT /databases/{id}/tls replaces them while it runs).
+   */
   async writeTls(containerName: string, cert: string, key: string, owner?: string): Promise<{ certPath: string; keyPath: string }> {
     const p = this.paths(containerName);
     const certPath = await this.inside(path.join(p.tls, 'server.crt'));
     const keyPath = await this.inside(path.join(p.tls, 'server.key'));
-    await writeFile(certPath, cert, { mode: 0o644 });
-    await writeFile(keyPath, key, { mode: 0o600 });
-    await chmod(keyPath, 0o600);
-    await this.own(owner, [p.tls, certPath, keyPath]);
+    for (const [target, content, mode] of [[keyPath, key, 0o600], [certPath, cert, 0o644]] as const) {
+      const next = `${target}.next`;
+      await rm(next, { force: true });
+      await writeFile(next, content, { mode, flag: 'wx' });
+      await chmod(next, mode);
+      await this.own(owner, [next]);
+      await rename(next, target);
+    }
+    await this.own(owner, [p.tls]);
     return { certPath, keyPath };
   }
 

@@ -197,11 +197,23 @@ function checkProperties(text: string): Map<string, string> {
   return out;
 }
 
+/** pg_hba.conf lines (type, database, user, address, method); only TLS (hostssl) and the socket. */
+function checkHba(text: string): string[][] {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => l.split(/\s+/));
+  for (const l of lines) {
+    expect(['local', 'hostssl']).toContain(l[0]);
+    expect(l.at(-1)).toMatch(/^(trust|scram-sha-256)$/);
+    if (l[0] === 'hostssl') expect(l.at(-1)).toBe('scram-sha-256');
+  }
+  return lines;
+}
+
 function checkFile(f: PlannedFile, password = PASSWORD): void {
   const name = path.basename(f.target);
   if (name.endsWith('.xml')) checkXml(f.content);
   else if (name.endsWith('.yaml') || name.endsWith('.yml') || name === 'mongod.conf') checkYaml(f.content);
   else if (name === 'postgresql.conf') checkPgConf(f.content);
+  else if (name === 'pg_hba.conf') checkHba(f.content);
   else if (/^(redis|valkey|keydb)\.conf$/.test(name)) checkRedis(f.content);
   else if (name === 'influxdb.conf') checkToml(f.content);
   else if (name === 'neo4j.conf') checkProperties(f.content);
@@ -249,6 +261,12 @@ describe('config templates', () => {
     expect(s.get('effective_cache_size')).toBe('6144MB');
     expect(s.get('max_connections')).toBe('500');
     expect(s.get('ssl_cert_file')).toBe(TLS.certPath);
+    // TLS only: the server reads the rendered pg_hba.conf, which has hostssl lines and no plain host line.
+    const files = a.plan({ containerName: 'c1', databaseName: 'd', username: 'u', password: PASSWORD, version: '17', sizing: { memoryMb: 1024, cpus: 1, storageGb: 10 }, tls: TLS }).files;
+    expect(s.get('hba_file')).toBe('/etc/postgresql/pg_hba.conf');
+    expect(checkHba(files.find((f) => f.target === '/etc/postgresql/pg_hba.conf')!.content).map((l) => l[0])).toEqual(['local', 'hostssl', 'hostssl']);
+    expect(a.plan({ containerName: 'c1', databaseName: 'd', username: 'u', password: PASSWORD, version: '17', sizing: { memoryMb: 1024, cpus: 1, storageGb: 10 } })
+      .files.map((f) => f.target)).not.toContain('/etc/postgresql/pg_hba.conf');
     expect(s.get('listen_addresses')).toBe('*');
     const ts = getAdapter('timescaledb').plan({ containerName: 'c1', databaseName: 'd', username: 'u', password: PASSWORD, version: '2.26.0-pg17', sizing: { memoryMb: 1024, cpus: 1, storageGb: 10 } });
     expect(checkPgConf(ts.files.find((f) => f.target.endsWith('postgresql.conf'))!.content).get('shared_preload_libraries')).toBe('timescaledb');

@@ -8,6 +8,7 @@ import { ClickhouseBrowser } from './families/clickhouse-browser.js';
 import { ClickhouseBackup } from './families/clickhouse-backup.js';
 import { ClickhouseAccounts } from './families/clickhouse-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
+import { CLIENT_CA_ENV } from '../security/tls-clients.js';
 
 const major = (version: string): number => Number(/^(\d+)/.exec(version)?.[1] ?? '0');
 
@@ -107,7 +108,8 @@ export class ClickhouseAdapter extends BaseAdapter {
   /** Host-side, authenticated: SELECT 1 over HTTP with basic auth (works on 18.x too). */
   protected probe(input: AdapterInput): Probe {
     return {
-      kind: 'http', containerPort: 8123, path: '/?query=SELECT%201',
+      // With TLS the same container port speaks HTTPS (the template), so the published port stays.
+      kind: 'http', scheme: input.tls ? 'https' : 'http', containerPort: 8123, path: '/?query=SELECT%201',
       headers: { Authorization: this.basicAuth(input.username, input.password) }, expectStatus: [200],
     };
   }
@@ -119,17 +121,22 @@ export class ClickhouseAdapter extends BaseAdapter {
   }
 
   connectionUri(d: ConnectionDetails): string {
-    return this.uri('http', d, '/', `database=${encodeURIComponent(d.database)}`);
+    return this.uri(d.tls ? 'https' : 'http', d, '/', `database=${encodeURIComponent(d.database)}`);
   }
 
-  /** clickhouse-client over the native port; 18.x reads no password from the environment. */
+  /**
+   * clickhouse-client over the native port; 18.x reads no password from the environment. With
+   * TLS the native port is the secure one (--secure) and the client's OpenSSL trusts the CA file
+   * named by SSL_CERT_FILE (18.x has no flag for it).
+   */
   override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
     const native = d.ports?.native;
     if (native === undefined) return {};
     return {
       'clickhouse-client': {
-        argv: ['clickhouse-client', `--host=${d.host}`, `--port=${native}`, `--user=${d.username}`,
+        argv: ['clickhouse-client', `--host=${d.host}`, `--port=${native}`, ...(d.tls ? ['--secure'] : []), `--user=${d.username}`,
           ...(d.password !== undefined ? [`--password=${d.password}`] : []), `--database=${d.database}`],
+        ...(d.tls ? { env: { ...CLIENT_CA_ENV } } : {}),
       },
     };
   }

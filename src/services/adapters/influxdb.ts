@@ -8,6 +8,7 @@ import { InfluxBrowser } from './families/influx-browser.js';
 import { InfluxBackup } from './families/influx-backup.js';
 import { InfluxAccounts } from './families/influx-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
+import { CLIENT_CA_ENV } from '../security/tls-clients.js';
 
 const is1x = (version: string): boolean => version.startsWith('1.');
 
@@ -159,15 +160,19 @@ export class InfluxdbAdapter extends BaseAdapter {
     if (d.version === undefined || is1x(d.version)) {
       return {
         influx: {
-          argv: ['influx', '-host', d.host, '-port', String(d.port), '-database', d.database, ...(d.tls ? ['-ssl', '-unsafeSsl'] : [])],
-          env: { INFLUX_USERNAME: d.username, ...(d.password !== undefined ? { INFLUX_PASSWORD: d.password } : {}) },
+          // With TLS the Go client verifies against the CA file SSL_CERT_FILE names.
+          argv: ['influx', '-host', d.host, '-port', String(d.port), '-database', d.database, ...(d.tls ? ['-ssl'] : [])],
+          env: { INFLUX_USERNAME: d.username, ...(d.password !== undefined ? { INFLUX_PASSWORD: d.password } : {}), ...(d.tls ? CLIENT_CA_ENV : {}) },
         },
       };
     }
     return {
       influx: {
-        argv: ['influx', ...(d.tls ? ['--skip-verify'] : [])],
-        env: { INFLUX_HOST: `${d.tls ? 'https' : 'http'}://${host}:${d.port}`, INFLUX_ORG: 'flux', ...(d.password !== undefined ? { INFLUX_TOKEN: d.password } : {}) },
+        argv: ['influx'],
+        env: {
+          INFLUX_HOST: `${d.tls ? 'https' : 'http'}://${host}:${d.port}`, INFLUX_ORG: 'flux',
+          ...(d.password !== undefined ? { INFLUX_TOKEN: d.password } : {}), ...(d.tls ? CLIENT_CA_ENV : {}),
+        },
       },
     };
   }

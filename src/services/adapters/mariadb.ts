@@ -1,5 +1,6 @@
 import { MysqlAdapter } from './mysql.js';
 import type { ConnectionDetails, EngineId } from './types.js';
+import { CLIENT_CA_FILE } from '../security/tls-clients.js';
 
 /**
  * MariaDB from docker.io/library/mariadb (CONTRACTS §4): MySQL's adapter with MARIADB_* env,
@@ -17,6 +18,15 @@ export class MariadbAdapter extends MysqlAdapter {
   override readonly startupTimeoutMs = 90_000;
   protected override readonly envPrefix = 'MARIADB';
   protected override readonly client = 'mariadb';
+
+  /** MariaDB's client has no --ssl-mode: the CA file and server-certificate verification. */
+  protected override get clientTlsFlags(): string[] {
+    return [`--ssl-ca=${CLIENT_CA_FILE}`, '--ssl-verify-server-cert'];
+  }
+
+  protected override get insideTlsFlags(): string[] {
+    return ['--ssl', '--skip-ssl-verify-server-cert'];
+  }
 
   override connectionUri(d: ConnectionDetails): string {
     return this.uri('mariadb', d, `/${encodeURIComponent(d.database)}`);

@@ -7,6 +7,7 @@ import { MysqlBackup } from './families/mysql-backup.js';
 import type { BackupRole } from './roles/backup.js';
 import { MysqlAccounts } from './families/mysql-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
+import { CLIENT_CA_FILE } from '../security/tls-clients.js';
 
 /** MySQL from docker.io/library/mysql (CONTRACTS §2); MariaDB extends it. */
 export class MysqlAdapter extends BaseAdapter {
@@ -95,7 +96,7 @@ export class MysqlAdapter extends BaseAdapter {
     this.checkInput(input);
     return {
       kind: 'exec',
-      argv: [this.client, '--protocol=TCP', '-h127.0.0.1', '-P3306', `-u${input.username}`, `-D${input.databaseName}`, '-NBe', 'SELECT 1'],
+      argv: [this.client, '--protocol=TCP', '-h127.0.0.1', '-P3306', ...(input.tls ? this.insideTlsFlags : []), `-u${input.username}`, `-D${input.databaseName}`, '-NBe', 'SELECT 1'],
       env: { MYSQL_PWD: input.password },
       expectStdout: /^1$/m,
     };
@@ -110,9 +111,22 @@ export class MysqlAdapter extends BaseAdapter {
     return { [this.client]: this.clientCommand(this.client, d) };
   }
 
+  /** The stock client's switches that verify the server against the CA file (Oracle's client: --ssl-mode). */
+  protected get clientTlsFlags(): string[] {
+    return ['--ssl-mode=VERIFY_IDENTITY', `--ssl-ca=${CLIENT_CA_FILE}`];
+  }
+
+  /**
+   * TLS for the inside probe, over the container's loopback where the CA is not at hand: none
+   * needed for Oracle's client, whose default (PREFERRED) encrypts without verifying.
+   */
+  protected get insideTlsFlags(): string[] {
+    return [];
+  }
+
   protected clientCommand(binary: string, d: ConnectionDetails): ClientCommand {
     return {
-      argv: [binary, '--protocol=TCP', `--host=${d.host}`, `--port=${d.port}`, `--user=${d.username}`, `--database=${d.database}`],
+      argv: [binary, '--protocol=TCP', `--host=${d.host}`, `--port=${d.port}`, ...(d.tls ? this.clientTlsFlags : []), `--user=${d.username}`, `--database=${d.database}`],
       ...(d.password !== undefined ? { env: { MYSQL_PWD: d.password } } : {}),
     };
   }

@@ -7,8 +7,21 @@ import { PostgresBackup } from './families/postgres-backup.js';
 import type { BackupRole } from './roles/backup.js';
 import { PostgresAccounts } from './families/postgres-accounts.js';
 import type { AccountsRole } from './roles/accounts.js';
+import { CLIENT_CA_FILE } from '../security/tls-clients.js';
 
 const CONFIG_FILE = '/etc/postgresql/postgresql.conf';
+const HBA_FILE = '/etc/postgresql/pg_hba.conf';
+/**
+ * With TLS the server reads this pg_hba.conf instead of PGDATA's (whose `host` line the entrypoint
+ * wrote at init): TCP clients only over TLS, the container's own socket as the image has it.
+ */
+const TLS_ONLY_HBA = [
+  '# Rendered by Flux Databases: TLS only. No plain `host` line, so a connection without TLS is refused.',
+  'local   all  all                 trust',
+  'hostssl all  all  0.0.0.0/0      scram-sha-256',
+  'hostssl all  all  ::/0           scram-sha-256',
+  '',
+].join('\n');
 
 /** PostgreSQL from docker.io/library/postgres (CONTRACTS §3); TimescaleDB extends it. */
 export class PostgresqlAdapter extends BaseAdapter {
@@ -71,7 +84,7 @@ export class PostgresqlAdapter extends BaseAdapter {
       minWalSizeMb: 80,
       sharedPreloadLibraries: extra.preload,
       extraSettings: extra.settings,
-      tls: input.tls ?? null,
+      tls: input.tls ? { ...input.tls, hbaFile: HBA_FILE } : null,
     });
   }
 
@@ -90,6 +103,7 @@ export class PostgresqlAdapter extends BaseAdapter {
       files: [
         this.secret('postgres-password', input.password),
         { target: CONFIG_FILE, content: this.renderConfig(input), kind: 'config' },
+        ...(input.tls ? [{ target: HBA_FILE, content: TLS_ONLY_HBA, kind: 'config' as const }] : []),
       ],
       // /run, not /var/run: the symlink would be resolved inside the rootfs, and Podman warns.
       tmpfs: { '/run/postgresql': userTmpfsOpts(16) },
@@ -121,7 +135,8 @@ export class PostgresqlAdapter extends BaseAdapter {
     };
   }
 
+  /** With TLS, libpq verifies the chain and the host name against the CA file (verify-full). */
   connectionUri(d: ConnectionDetails): string {
-    return this.uri('postgresql', d, `/${encodeURIComponent(d.database)}`);
+    return this.uri('postgresql', d, `/${encodeURIComponent(d.database)}`, d.tls ? `sslmode=verify-full&sslrootcert=${CLIENT_CA_FILE}` : '');
   }
 }

@@ -1,7 +1,8 @@
 import { renderConfig } from '../orchestration/config-renderer.js';
 import { RedisMetrics } from './families/redis-metrics.js';
 import { BaseAdapter, traits, clamp, percentEncode, share, type PlanParts } from './base.js';
-import type { AdapterInput, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import type { AdapterInput, ClientCommand, ConnectionDetails, EngineCategory, EngineId, ExecStep, Probe, SizingInput } from './types.js';
+import { CLIENT_CA_FILE } from '../security/tls-clients.js';
 import { RedisBrowser } from './families/redis-browser.js';
 import { RedisBackup } from './families/redis-backup.js';
 import type { BackupRole } from './roles/backup.js';
@@ -88,6 +89,20 @@ export class RedisAdapter extends BaseAdapter {
       argv: [this.cli, '-h', '127.0.0.1', '-p', '6379', ...tls, 'ping'],
       env: { REDISCLI_AUTH: input.password },
       expectStdout: /^PONG$/m,
+    };
+  }
+
+  /**
+   * With TLS, redis-cli verifies the server against the CA file; the password comes from
+   * REDISCLI_AUTH, never argv. Without TLS the URI is enough.
+   */
+  override clientCommands(d: ConnectionDetails): Record<string, ClientCommand> {
+    if (!d.tls) return {};
+    return {
+      'redis-cli': {
+        argv: ['redis-cli', '--tls', '--cacert', CLIENT_CA_FILE, '-h', d.host, '-p', String(d.port), '--user', 'default'],
+        ...(d.password !== undefined ? { env: { REDISCLI_AUTH: d.password } } : {}),
+      },
     };
   }
 

@@ -17,6 +17,7 @@ import { adapterInput, firstStart, primaryPort, probeTarget } from './container-
 import { generatePassword } from '../security/passwords.js';
 import type { InstanceNetworks } from '../network/instance-networks.js';
 import type { EngineEndpoint } from '../adapters/families/endpoint.js';
+import type { InstanceCertificates } from '../security/tls-issuer.js';
 import type { Admission, AdmissionRequest, ConnectionView, InstanceDriver, Observation, ProbeOutcome, ProvisionJob } from './instance-driver.js';
 
 export interface ContainerDriverDeps {
@@ -42,6 +43,8 @@ export interface ContainerDriverDeps {
   images: Pick<ImageService, 'ensure'>;
   /** The isolated network of each instance not on a VNet. */
   instanceNetworks: Pick<InstanceNetworks, 'ensure' | 'release'>;
+  /** Issues an instance's certificate from the module's CA (a TLS create without the operator's). */
+  certificates: Pick<InstanceCertificates, 'issue'>;
   logger: ModuleLogger;
 }
 

@@ -33,14 +33,16 @@ export async function provisionContainer(driver: ContainerDriver, job: Provision
   const plan = adapter.plan(input);
   await job.progress(10, 'preparing volumes');
   const paths = await volumes.prepare(row.container_name, plan.user);
-  if (tls) {
-    const hostTls = await volumes.writeTls(row.container_name, tls.cert, tls.key, plan.user);
+  // Without the operator's material the module's CA issues it, now that the VNet IP is known.
+  const material = tls ?? (row.tls_enabled ? await deps.certificates.issue(row) : undefined);
+  if (material) {
+    const hostTls = await volumes.writeTls(row.container_name, material.cert, material.key, plan.user);
     await job.progress(15, 'TLS material written', { tls_cert_path: hostTls.certPath, tls_key_path: hostTls.keyPath });
   }
   const mounts: BindMount[] = [
     { source: paths.data, target: plan.dataDir },
     ...(plan.logsDir ? [{ source: paths.logs, target: plan.logsDir }] : []),
-    ...(tls ? [{ source: paths.tls, target: '/tls', readOnly: true }] : []),
+    ...(material ? [{ source: paths.tls, target: '/tls', readOnly: true }] : []),
     ...(await volumes.prepareExtra(row.container_name, plan.extraVolumes ?? {}, plan.user)),
     ...(await volumes.writeFiles(row.container_name, plan.files, plan.user)),
   ];

@@ -3,6 +3,7 @@ import { badRequest } from '../../errors.js';
 import { DEFAULT_SKU } from '../orchestration/skus.js';
 import { resolveSku, type Sizing } from '../orchestration/sku-resources.js';
 import type { EngineAdapter } from '../adapters/types.js';
+import { operatorMaterial } from '../security/tls-material.js';
 
 /** Patterns every name must match before it reaches a path, a container name or an engine. */
 export const PATTERNS = {
@@ -13,7 +14,6 @@ export const PATTERNS = {
 } as const;
 export const MAX_INSTANCE_NAME = 40;
 export const MAX_VNET_NAME = 30;
-const MAX_PEM_BYTES = 16 * 1024;
 
 /** The original's POST /databases body, plus an engine version. */
 export interface CreateInstanceRequest {
@@ -52,18 +52,6 @@ export function resolveSizing(req: CreateInstanceRequest, adapter: EngineAdapter
   return sizing;
 }
 
-/** Base64 of a PEM block, as the original UI's FileReader sends it; strict decode, size-capped. */
-export function decodePem(value: string, field: string, marker: RegExp): string {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) throw badRequest(`${field} must be base64`);
-  const pem = Buffer.from(value, 'base64');
-  if (pem.length > MAX_PEM_BYTES) throw badRequest(`${field} must be at most ${MAX_PEM_BYTES} bytes`);
-  const text = pem.toString('utf8');
-  if (!marker.test(text)) throw badRequest(`${field} is not a PEM block of the expected kind`);
-  return text;
-}
-export const CERT_MARKER = /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/;
-export const KEY_MARKER = /^-----BEGIN ((RSA|EC) )?PRIVATE KEY-----[\s\S]+-----END ((RSA|EC) )?PRIVATE KEY-----\s*$/;
-
 /** A create request after every check that needs no I/O. */
 export interface CheckedCreate {
   name: string;
@@ -71,6 +59,8 @@ export interface CheckedCreate {
   databaseName: string;
   vnetName: string | null;
   sizing: Sizing;
+  tlsEnabled: boolean;
+  /** The operator's material; absent with tlsEnabled: the module's CA issues a certificate at provisioning. */
   tls?: { cert: string; key: string };
 }
 
@@ -91,12 +81,15 @@ export function checkCreateRequest(req: CreateInstanceRequest, adapter: EngineAd
   if (vnetName !== null && !adapter.capabilities.hasAuthentication) {
     throw badRequest(`${adapter.displayName} runs without authentication here; it cannot join a VNet (vnet_name)`);
   }
-  return { name, version, databaseName, vnetName, sizing, tls: checkTls(req, adapter) };
+  return { name, version, databaseName, vnetName, sizing, tlsEnabled: req.tls_enabled === true, tls: checkTls(req, adapter) };
 }
 
+/** The operator's certificate and key (checked: PEM, matching, valid now), or none: the module's CA issues one. */
 function checkTls(req: CreateInstanceRequest, adapter: EngineAdapter): { cert: string; key: string } | undefined {
-  if (!req.tls_enabled) return undefined;
+  if (!req.tls_enabled) {
+    if (req.tls_cert !== undefined || req.tls_key !== undefined) throw badRequest('tls_cert and tls_key need tls_enabled: true');
+    return undefined;
+  }
   if (!adapter.capabilities.supportsTls) throw badRequest(`TLS is not supported for ${adapter.displayName} yet`);
-  if (!req.tls_cert || !req.tls_key) throw badRequest('tls_enabled needs tls_cert and tls_key (base64 PEM)');
-  return { cert: decodePem(req.tls_cert, 'tls_cert', CERT_MARKER), key: decodePem(req.tls_key, 'tls_key', KEY_MARKER) };
+  return operatorMaterial(req) ?? undefined;
 }
