@@ -49,12 +49,13 @@ export async function resolveTokens(config: Pick<Config, 'dataDir' | 'adminToken
 
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
-type Guards = Pick<ModuleContext, 'requirePermission' | 'requireAuthenticated' | 'hasPermission'>;
+type Guards = Pick<ModuleContext, 'requirePermission' | 'requireAuthenticated' | 'hasPermission' | 'identify'>;
 /** The guards, and which role a presented token holds (for opening a browser session). */
 export type HostAuth = Guards & { roleOf(token: string): Role | null };
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-type Caller = { permissions: Permission[] } | { refused: string } | null;
+/** `identity`: the audit trail's name for the caller (token:<role>, or session:<role>:<tag of the session id>). */
+type Caller = { permissions: Permission[]; identity: string } | { refused: string; identity: string } | null;
 
 /**
  * Bearer-token guards: the admin token holds read and write, the read token only read. With a
@@ -79,14 +80,16 @@ export function createAuth(tokens: Pick<HostTokens, 'admin' | 'read'>, sessions?
     if (header !== undefined || !sessions) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
       const role = m ? roleOf(m[1]!) : null;
-      return role ? { permissions: ROLE_PERMISSIONS[role] } : null;
+      return role ? { permissions: ROLE_PERMISSIONS[role], identity: `token:${role}` } : null;
     }
     const found = sessions.fromRequest(request);
     if (!found) return null;
+    // A digest of the session id tells sessions apart without being usable as the cookie.
+    const identity = `session:${found.session.role}:${digest(`audit:${found.id}`).toString('hex').slice(0, 12)}`;
     if (!SAFE_METHODS.has(request.method) && !sessions.csrfMatches(found.session, request.headers[CSRF_HEADER])) {
-      return { refused: `a write from a browser session needs its ${CSRF_HEADER} header` };
+      return { refused: `a write from a browser session needs its ${CSRF_HEADER} header`, identity };
     }
-    return { permissions: found.session.permissions };
+    return { permissions: found.session.permissions, identity };
   };
   const unauthorized = (reply: FastifyReply) =>
     reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'UNAUTHORIZED', message: 'a valid bearer token is required' });
@@ -94,22 +97,25 @@ export function createAuth(tokens: Pick<HostTokens, 'admin' | 'read'>, sessions?
 
   return {
     roleOf,
+    // Each refusal returns the reply: an async hook that replies must, or Fastify runs the handler
+    // anyway whenever the answer is not written yet (an async onSend hook is still at work).
     requireAuthenticated: async (request, reply) => {
       const held = caller(request);
-      if (!held) unauthorized(reply);
-      else if ('refused' in held) forbidden(reply, held.refused);
+      if (!held) return unauthorized(reply);
+      if ('refused' in held) return forbidden(reply, held.refused);
     },
     requirePermission(name: Permission): PermissionGuard {
       return async (request, reply) => {
         const held = caller(request);
-        if (!held) unauthorized(reply);
-        else if ('refused' in held) forbidden(reply, held.refused);
-        else if (!held.permissions.includes(name)) forbidden(reply, `this token lacks the ${name} permission`);
+        if (!held) return unauthorized(reply);
+        if ('refused' in held) return forbidden(reply, held.refused);
+        if (!held.permissions.includes(name)) return forbidden(reply, `this token lacks the ${name} permission`);
       };
     },
     hasPermission: (request, name) => {
       const held = caller(request);
       return !!held && 'permissions' in held && held.permissions.includes(name);
     },
+    identify: (request) => caller(request)?.identity ?? null,
   };
 }

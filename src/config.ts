@@ -52,6 +52,8 @@ const envSchema = z.object({
   FLUX_DATABASES_METRICS_RETENTION_DAYS: intFrom(1, 3650).default(7),
   FLUX_DATABASES_HEALTH_RETENTION_DAYS: intFrom(1, 3650).default(30),
   FLUX_DATABASES_BACKUP_RETENTION_DAYS: intFrom(1, 3650).default(30),
+  /** How long audit records are kept; older ones are deleted in batches by a background job. */
+  FLUX_DATABASES_AUDIT_RETENTION_DAYS: intFrom(1, 36500).default(365),
   /** Where alert changes are POSTed as JSON (http or https); unset: alerts are only recorded. */
   FLUX_DATABASES_ALERT_WEBHOOK_URL: z.string().url('must be an http(s) URL').refine((v) => /^https?:\/\//i.test(v), 'must be an http(s) URL').optional(),
   /** The HMAC-SHA256 key the webhook's signature header is made with; required with the URL. */
@@ -102,6 +104,7 @@ export interface Config {
   metricsRetentionDays: number;
   healthRetentionDays: number;
   backupRetentionDays: number;
+  auditRetentionDays: number;
   /** The alert webhook; `secret` signs each body and is never logged or returned. */
   alertWebhook?: { url: string; secret: string; attempts: number };
   autoInstallPodman: boolean;
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Co
     metricsRetentionDays: e.FLUX_DATABASES_METRICS_RETENTION_DAYS,
     healthRetentionDays: e.FLUX_DATABASES_HEALTH_RETENTION_DAYS,
     backupRetentionDays: e.FLUX_DATABASES_BACKUP_RETENTION_DAYS,
+    auditRetentionDays: e.FLUX_DATABASES_AUDIT_RETENTION_DAYS,
     alertWebhook: e.FLUX_DATABASES_ALERT_WEBHOOK_URL ? Object.freeze({
       url: e.FLUX_DATABASES_ALERT_WEBHOOK_URL, secret: e.FLUX_DATABASES_ALERT_WEBHOOK_SECRET!, attempts: e.FLUX_DATABASES_ALERT_WEBHOOK_ATTEMPTS,
     }) : undefined,

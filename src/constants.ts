@@ -19,6 +19,8 @@ export const TABLES = {
   alerts: `${TABLE_PREFIX}_alerts`,
   // Accounts: rotations' grace periods.
   passwordGrace: `${TABLE_PREFIX}_password_grace`,
+  // Who did what, when (never a secret).
+  audit: `${TABLE_PREFIX}_audit`,
 } as const;
 
 /** Where the migrator records what it applied (infrastructure, not one of the 8 data tables). */

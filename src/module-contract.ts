@@ -13,7 +13,8 @@ export interface ModuleLogger {
   child(bindings: Record<string, unknown>): ModuleLogger;
 }
 
-export type PermissionGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+/** An onRequest guard; when it refuses it returns the reply it sent, so Fastify never runs the handler. */
+export type PermissionGuard = (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | void>;
 
 /**
  * Everything the module needs from its Flux host, and nothing more.
@@ -32,6 +33,12 @@ export interface ModuleContext {
   requireAuthenticated: PermissionGuard;
   /** Whether the authenticated caller of `request` holds `name` (for fields only writers see). */
   hasPermission(request: FastifyRequest, name: Permission): boolean;
+  /**
+   * Who is calling, as the audit trail records it: a stable name of the token or browser session
+   * the request was authenticated with (never the token itself), or null when it carries none
+   * that is valid.
+   */
+  identify(request: FastifyRequest): string | null;
   logger: ModuleLogger;
   /** The module's own data directory (containers, backups, logs, tls live below it). */
   dataDir: string;

@@ -3,7 +3,9 @@ import { errorHandler } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import type { ModuleContext } from './module-contract.js';
 import { accountRoutes } from './routes/accounts.js';
+import { auditRoutes } from './routes/audit.js';
 import { securityRoutes } from './routes/security.js';
+import { auditRequests } from './http/audit-hook.js';
 import { alertRoutes } from './routes/alerts.js';
 import { backupRoutes } from './routes/backups.js';
 import { dataRoutes } from './routes/data.js';
@@ -31,7 +33,9 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
     reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }));
   const services = createServices(ctx, overrides);
   await registerOpenApi(app);
-  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes, accountRoutes, securityRoutes]) {
+  // Before the routes: every write route, a later one included, is recorded without code of its own.
+  auditRequests(app, ctx, services.audit);
+  for (const routes of [systemRoutes, instanceRoutes, imageRoutes, monitoringRoutes, alertRoutes, backupRoutes, dataRoutes, accountRoutes, securityRoutes, auditRoutes]) {
     await app.register(routes, { ctx, services });
   }
   scheduleReconciliation(ctx, services);
@@ -45,6 +49,8 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   app.addHook('onClose', async () => services.images.close());
   // Volume usage against storage_limit_gb: a filesystem quota does not hold it here, the module watches it.
   services.background.every('storage', ctx.config.storageIntervalS * 1000, (signal) => services.storage.measureAll(signal), { runAtStart: true });
+  // FLUX_DATABASES_AUDIT_RETENTION_DAYS, in batches.
+  services.background.every('audit-retention', 6 * 3600_000, async (signal) => { await services.audit.prune(signal); }, { runAtStart: true });
 };
 
 /** Backup policies' jobs, snapshots a crash left running failed, and a daily sweep of expired safety snapshots. */

@@ -247,6 +247,24 @@ export interface AlertsTable {
   delivery: Json<Record<string, unknown>>;
 }
 
+/** One audit record (migration 010): who did what to which instance, when, with which outcome; never a secret. */
+export interface AuditTable {
+  id: Generated<string>;
+  at: Timestamp;
+  actor: string;
+  source: 'api' | 'system';
+  action: string;
+  instance_id: number | null;
+  params: Json<Record<string, unknown>>;
+  outcome: 'succeeded' | 'failed';
+  status: number | null;
+  error_code: string | null;
+  address: string | null;
+  method: string | null;
+  route: string | null;
+  request_id: string | null;
+}
+
 /** Kysely's view of the store; keys are the real (prefixed) table names. */
 export interface Database {
   '620600_databases_instances': InstancesTable;
@@ -261,6 +279,7 @@ export interface Database {
   '620600_databases_metric_rollups': MetricRollupsTable;
   '620600_databases_alerts': AlertsTable;
   '620600_databases_password_grace': PasswordGraceTable;
+  '620600_databases_audit': AuditTable;
 }
 
 export type InstanceRow = Selectable<InstancesTable>;

@@ -211,6 +211,7 @@ export class BackupService {
       if (s.path) await this.d.files.remove(s.path);
       await repo.deleteSnapshotRow(this.d.db, s.id);
       this.d.logger.info({ instanceId: s.instance_id, snapshotId: s.id, kind: s.kind }, 'retention: deleted an expired safety/import/export snapshot');
+      await this.d.audit?.record({ action: 'backups.retention', instanceId: s.instance_id, params: { deleted: [s.id], kind: s.kind }, outcome: { ok: true } });
     }
     const live = new Set((await instances.listInstances(this.d.db)).map((r) => r.id));
     for (const id of await this.d.files.instanceIds()) {

@@ -5,7 +5,7 @@ import { usedPorts, usedVnetIps } from '../db/repositories/instances.js';
 import type { ModuleContext } from '../module-contract.js';
 import { ContainerOrchestrator } from './container-orchestrator.js';
 import { CredentialManager } from './credential-manager.js';
-import { DatabaseOperations, NO_AUDIT } from './database-operations.js';
+import { DatabaseOperations } from './database-operations.js';
 import { ContainerDriver } from './drivers/container-driver.js';
 import { DuckDbEngines } from './drivers/duckdb-files.js';
 import { EmbeddedDriver } from './drivers/embedded-driver.js';
@@ -36,6 +36,8 @@ import { discoverSocket } from './runtime/socket-discovery.js';
 import { systemClock } from './scheduler/clock.js';
 import { schedulerFor, type Scheduler } from './scheduler/scheduler.js';
 import { loadModuleKey } from './security/secret-box.js';
+import { accountAudit } from './security/audit-accounts.js';
+import { AuditLog } from './security/audit-log.js';
 import { ModuleCa } from './security/tls-ca.js';
 import { InstanceCertificates } from './security/tls-issuer.js';
 import { TlsService } from './security/tls-service.js';
@@ -76,6 +78,8 @@ export interface Services {
   alerts: AlertService;
   /** GET /metrics in the Prometheus text format. */
   prometheus: PrometheusExporter;
+  /** The audit trail: every write action, by a route (the plugin's hook) or by the module itself. */
+  audit: AuditLog;
   /** The module's CA (GET /tls/ca) and replacing an instance's certificate (PUT /databases/{id}/tls). */
   tls: TlsService;
 }
@@ -104,6 +108,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     logger: ctx.logger.child({ service: 'images' }),
   });
   const instanceNetworks = new InstanceNetworks({ runtime, ownLabels });
+  const audit = overrides.audit ?? new AuditLog({ db, clock: systemClock, logger: ctx.logger.child({ service: 'audit' }), retentionDays: config.auditRetentionDays });
   const certificates = new InstanceCertificates(new ModuleCa({ dir: path.join(dataDir, 'tls'), moduleKey: () => loadModuleKey(dataDir, config.masterKey) }));
   const container = new ContainerDriver({
     db, runtime, volumes, credentials, ownLabels, logger, imageOverrides: config.imageOverrides,
@@ -124,7 +129,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
   const webhook = config.alertWebhook && new WebhookNotifier({
     target: config.alertWebhook, db, clock: systemClock, logger: ctx.logger.child({ service: 'alert-webhook' }),
   });
-  const alerts = overrides.alerts ?? new AlertService({ db, clock: systemClock, logger: ctx.logger.child({ service: 'alerts' }), notifier: webhook });
+  const alerts = overrides.alerts ?? new AlertService({ db, clock: systemClock, logger: ctx.logger.child({ service: 'alerts' }), notifier: webhook, audit });
   const health = overrides.health ?? new HealthMonitor({
     db, support: instances.support, runtime, config, scheduler: background, clock: systemClock, ownLabels,
     logger: ctx.logger.child({ service: 'health' }), onTransition: alerts.onTransition,
@@ -138,7 +143,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     db, clock: systemClock, samples: metrics, maxSampleAgeMs: config.metricsIntervalS * 3000,
   });
   const accounts = overrides.accounts ?? new DatabaseOperations({
-    db, support: instances.support, credentials, volumes, clock: systemClock, audit: NO_AUDIT,
+    db, support: instances.support, credentials, volumes, clock: systemClock, audit: accountAudit(audit),
     logger: ctx.logger.child({ service: 'accounts' }),
   }, background);
   const backups = overrides.backups ?? new BackupService({
@@ -149,6 +154,7 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     importMaxBytes: config.importMaxMb * 1048576, safetyRetentionDays: config.backupRetentionDays,
     // The alert service, once the module has one (drills and scheduled backups raise through it).
     alerts: () => (services as { alerts?: AlertSink }).alerts,
+    audit,
   }, background, instances);
   const services: Services = {
     backups,
@@ -167,7 +173,8 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     instances,
     storage,
     images: overrides.images ?? new ImageCatalog(images, config.imageOverrides),
-    reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' }), instanceNetworks),
+    reconciler: overrides.reconciler ?? new Reconciler(db, runtime, instances.support, instances.actions, ownLabels, ctx.logger.child({ service: 'reconciler' }), instanceNetworks, audit),
+    audit,
     tls: overrides.tls ?? new TlsService({ support: instances.support, actions: instances.actions, volumes, certificates, logger: ctx.logger.child({ service: 'tls' }) }),
   };
   return services;

@@ -106,7 +106,8 @@ describe('the OpenAPI document and the docs page', () => {
       const op = doc.paths[openApiPath(r.url)][r.method.toLowerCase()];
       // GET /metrics answers Prometheus' text format, not JSON; every other answer is JSON.
       const mediaOf = (c: number) => (c === 200 && label === `GET ${MOUNT}/metrics` ? 'text/plain'
-        : c === 200 && label === `GET ${MOUNT}/databases/:id/export` ? 'application/zip' : 'application/json');
+        : c === 200 && label === `GET ${MOUNT}/databases/:id/export` ? 'application/zip'
+          : c === 200 && label === `GET ${MOUNT}/tls/ca` ? 'application/x-pem-file' : 'application/json');
       for (const c of responses) expect(op.responses[c]?.content?.[mediaOf(c)]?.schema, `${label} ${c} in the document`).toBeDefined();
     }
     expect(documented.size).toBe(moduleRoutes.length);
@@ -203,5 +204,25 @@ describe('instance routes without an instance', () => {
     await call('PUT', '/databases/424242/backup-policy', tokens.admin, 400, { schedule: '0 3 * * *', keep_last: -1, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, verify: true });
     await call('PUT', '/databases/424242/backup-policy', tokens.admin, 404, { schedule: '0 3 * * *', keep_last: 3, keep_daily: 0, keep_weekly: 0, keep_monthly: 0, verify: true });
     await call('DELETE', '/databases/424242/backup-policy', tokens.admin, 404);
+  });
+});
+
+describe('TLS and audit routes answer what their schemas say', () => {
+  it('GET /tls/ca, GET/PUT /databases/{id}/tls and GET /audit as declared', async () => {
+    // PEM, not JSON (the checker validates JSON answers): its media type is the document's.
+    const ca = await app.inject({ method: 'GET', url: `${MOUNT}/tls/ca`, headers: bearer(tokens.read) });
+    expect(ca.statusCode).toBe(200);
+    expect(ca.headers['content-type']).toMatch(/^application\/x-pem-file/);
+    expect(ca.body).toMatch(/^-----BEGIN CERTIFICATE-----/);
+    await call('GET', '/tls/ca', null, 401);
+    await call('GET', '/databases/424242/tls', tokens.read, 404);
+    await call('PUT', '/databases/424242/tls', tokens.read, 403, {});
+    await call('PUT', '/databases/424242/tls', tokens.admin, 404, {});
+    await call('PUT', '/databases/424242/tls', tokens.admin, 400, { tls_cert: 'not base64!' });
+    await call('PUT', '/databases/424242/tls', tokens.admin, 400, { extra: 1 });
+    const trail = await call('GET', '/audit', tokens.read, 200);
+    expect(trail.json().length).toBeGreaterThan(0);
+    await call('GET', '/audit?action=databases.tls.update&limit=5', tokens.read, 200);
+    await call('GET', '/audit?limit=0', tokens.read, 400);
   });
 });

@@ -8,6 +8,7 @@ import type { ContainerOrchestrator } from '../container-orchestrator.js';
 import type { ReadinessWaiter } from '../instances/readiness.js';
 import type { InstanceSupport } from '../instances/support.js';
 import type { AlertSink } from '../monitoring/alert-sink.js';
+import type { AuditRecorder } from '../security/audit-log.js';
 import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { OwnershipMode, VolumeService } from '../volume-service.js';
@@ -38,6 +39,8 @@ export interface BackupDeps {
   safetyRetentionDays: number;
   /** Where failed drills and scheduled backups raise alerts (the alert service), once it exists. */
   alerts: () => AlertSink | undefined;
+  /** Records the module's own backup actions (scheduled snapshots, retention) in the audit trail. */
+  audit?: AuditRecorder;
 }
 
 /** The engine's backup role, or 501 for an engine the module does not back up. */

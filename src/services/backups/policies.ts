@@ -8,6 +8,7 @@ import type { BackupDeps } from './backup-context.js';
 import type { Drills } from './drills.js';
 import type { SnapshotsInUse } from './restores.js';
 import { planRetention } from './retention.js';
+import { failureOf } from '../security/audit-log.js';
 import type { SnapshotRunner } from './snapshot-runner.js';
 
 /** The alert a failed scheduled backup raises (a completed one resolves it). */
@@ -64,7 +65,14 @@ export class BackupPolicies {
       logger.warn({ instanceId: id, status: row.status }, 'scheduled backup skipped: the instance is not running');
       return;
     }
-    const snapshot = await (await this.runner.start(row, 'scheduled', signal)).done;
+    const snapshot = await this.runner.start(row, 'scheduled', signal).then((s) => s.done).catch(async (err: unknown) => {
+      await this.d.audit?.record({ action: 'backups.scheduled', instanceId: id, outcome: failureOf(err) });
+      throw err;
+    });
+    await this.d.audit?.record({
+      action: 'backups.scheduled', instanceId: id, params: { snapshot_id: snapshot.id },
+      outcome: snapshot.status === 'completed' ? { ok: true } : { ok: false, code: 'BACKUP_FAILED', status: 502 },
+    });
     const alerts = this.d.alerts();
     if (snapshot.status !== 'completed') {
       logger.warn({ instanceId: id, snapshotId: snapshot.id }, 'retention skipped: the scheduled backup failed');
@@ -94,6 +102,7 @@ export class BackupPolicies {
       deleted.push(snapshot.id);
       this.d.logger.info({ instanceId: row.id, snapshotId: decision.id, keep: false, reasons: decision.reasons }, 'retention: deleted');
     }
+    if (deleted.length) await this.d.audit?.record({ action: 'backups.retention', instanceId: row.id, params: { deleted }, outcome: { ok: true } });
     return deleted;
   }
 }

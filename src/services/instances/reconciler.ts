@@ -10,6 +10,7 @@ import type { ContainerRuntime } from '../runtime/container-runtime.js';
 import type { InstanceActions } from './actions.js';
 import { IN_PROGRESS, MEANT_TO_RUN, type InstanceStatus } from './instance-state.js';
 import type { InstanceSupport } from './support.js';
+import type { AuditRecorder } from '../security/audit-log.js';
 
 export interface ReconcileChange {
   id: number;
@@ -45,6 +46,8 @@ export class Reconciler {
     private readonly logger: ModuleLogger,
     /** Removes an orphan's own network with it (optional in tests that have none). */
     private readonly networks?: Pick<InstanceNetworks, 'release'>,
+    /** Each change it makes is recorded as the module's own action. */
+    private readonly audit?: AuditRecorder,
   ) {}
 
   /** Runs a reconciliation after any that is under way (POST /reconcile). */
@@ -70,7 +73,11 @@ export class Reconciler {
           this.logger.warn({ instanceId: id, err: (err as Error).message }, 'reconciling an instance failed');
           return null;
         });
-        if (change) report.changes.push(change);
+        if (!change) continue;
+        report.changes.push(change);
+        // The module's own action: `failed` when what it tried (a start, finishing a create) did not work.
+        const outcome = change.to === 'failed' ? { ok: false as const, code: 'ACTION_FAILED', status: 502 } : { ok: true as const };
+        await this.audit?.record({ action: 'reconcile.change', instanceId: id, params: change, outcome });
       }
       report.orphans = await this.orphans();
       if (report.changes.length || report.orphans.length) this.logger.info({ changes: report.changes.length, orphans: report.orphans.length }, 'reconciled');

@@ -13,6 +13,7 @@ import {
 import { alertView, PENDING } from './alert-view.js';
 import type { MetricSample } from './metric-sample.js';
 import type { WebhookNotifier } from './webhook-notifier.js';
+import type { AuditRecorder } from '../security/audit-log.js';
 
 export interface AlertServiceDeps {
   db: Kysely<Database>;
@@ -20,6 +21,8 @@ export interface AlertServiceDeps {
   logger: ModuleLogger;
   /** Delivers each change to the webhook; absent when none is configured. */
   notifier?: WebhookNotifier;
+  /** Records each firing and resolution as the module's own action. */
+  audit?: AuditRecorder;
 }
 
 const RULE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -125,6 +128,7 @@ export class AlertService implements AlertSink {
     known.add(key(row.id, rule));
     if (!created) return;
     this.d.logger.warn({ instanceId: row.id, name: row.name, rule, severity, value }, `alert ${rule} firing on ${row.name}: ${message}`);
+    await this.d.audit?.record({ action: 'alerts.fire', instanceId: row.id, params: { rule, severity, value, threshold, message }, outcome: { ok: true } });
     await this.announce(created.id, 'fired');
   }
 
@@ -135,6 +139,7 @@ export class AlertService implements AlertSink {
     const done = await alerts.resolveAlert(this.d.db, row.id, rule, message, new Date(this.d.clock.now()), this.d.notifier ? PENDING : undefined);
     if (!done) return;
     this.d.logger.info({ instanceId: row.id, name: row.name, rule }, `alert ${rule} resolved on ${row.name}: ${message}`);
+    await this.d.audit?.record({ action: 'alerts.resolve', instanceId: row.id, params: { rule, message }, outcome: { ok: true } });
     await this.announce(done.id, 'resolved');
   }
 

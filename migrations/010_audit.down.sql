@@ -1,0 +1,1 @@
+DROP TABLE IF EXISTS "620600_databases_audit";
