@@ -30,7 +30,7 @@ export const ERROR_CATALOGUE = {
   REGISTRY_UNREACHABLE: { status: 502, meaning: 'the image\'s registry cannot be reached (connection refused, DNS, TLS)' },
   REGISTRY_AUTH_FAILED: { status: 502, meaning: 'the registry wants credentials that are not configured, or refused them' },
   PULL_TIMEOUT: { status: 503, meaning: 'an image pull did not finish within FLUX_DATABASES_PULL_TIMEOUT_S' },
-  ENGINE_REFUSED: { status: 502, meaning: 'the engine refused a password, user or database change, or could not be reached; the message says what changed and what did not' },
+  ENGINE_REFUSED: { status: 502, meaning: 'the engine refused a password, user, database or certificate change, or could not be reached; the message says what changed and what did not' },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
