@@ -1,4 +1,5 @@
 import { Card, DataList, Flex, Grid, Heading } from '@radix-ui/themes';
+import { AuditCard } from '../components/audit/audit-card';
 import { ImagesCard } from '../components/system/images-card';
 import { PodmanCard } from '../components/system/podman-card';
 import { ReconcileCard } from '../components/system/reconcile-card';
@@ -6,6 +7,7 @@ import { RequirementsCard } from '../components/system/requirements-card';
 import { ErrorCallout } from '../components/ui/error-callout';
 import { PageHeader } from '../components/ui/page-header';
 import { formatMb } from '../lib/format';
+import { useRouteWorks } from '../lib/route-support';
 import { useSystemInfo } from '../queries/catalog';
 import { useCanWrite } from '../queries/session';
 import { useModuleStatus } from '../queries/system';
@@ -32,9 +34,10 @@ function HostCard() {
   );
 }
 
-/** Requirements with their fixes, Podman and its install, the engines' images and pre-pulls, reconciliation. */
+/** Requirements with their fixes, Podman and its install, the engines' images and pre-pulls, reconciliation, the audit trail. */
 export default function SystemPage() {
   const canWrite = useCanWrite();
+  const audited = useRouteWorks('GET /audit');
   return (
     <>
       <PageHeader title="System" subtitle="What this host offers the module, and what to fix" />
@@ -46,6 +49,7 @@ export default function SystemPage() {
         </Grid>
         <ImagesCard />
         {canWrite ? <ReconcileCard /> : null}
+        {audited ? <AuditCard instanceId={null} /> : null}
       </Flex>
     </>
   );

@@ -40,6 +40,8 @@ export const DETAIL_TABS: DetailTab[] = [
   { id: 'users', label: 'Users', route: 'GET /databases/{id}/users', engineFlag: ['supports_users', 'supports_databases'], component: lazy(() => import('../components/accounts/users-tab')) },
   { id: 'logs', label: 'Logs', route: 'GET /databases/{id}/logs', component: lazy(() => import('../components/logs/logs-tab')) },
   { id: 'settings', label: 'Settings', route: 'POST /databases/{id}/credentials/rotate', component: lazy(() => import('../components/settings/settings-tab')) },
+  { id: 'tls', label: 'TLS', route: 'GET /databases/{id}/tls', engineFlag: 'supports_tls', component: lazy(() => import('../components/security/tls-tab')) },
+  { id: 'audit', label: 'Audit', route: 'GET /audit', component: lazy(() => import('../components/audit/audit-tab')) },
   { id: 'container', label: 'Container', route: 'GET /databases/{id}/inspect', needsContainer: true, component: lazy(() => import('../components/instances/container-tab')) },
 ];
 
