@@ -22,14 +22,16 @@ function DrillCell({ s }: { s: SnapshotView }) {
   );
 }
 
-/** Restore (type the instance's name), drill, export, cancel a running one, delete (type its label). */
-function SnapshotActions({ instance, s, restoreSupported }: { instance: InstanceView; s: SnapshotView; restoreSupported: boolean }) {
+/** Export (readers too); for writers: restore (type the instance's name), drill, cancel a running one, delete (type its label). */
+function SnapshotActions({ instance, s, restoreSupported, canWrite }: { instance: InstanceView; s: SnapshotView; restoreSupported: boolean; canWrite: boolean }) {
   const restore = useSnapshotAction(instance.id, 'restore');
   const drill = useSnapshotAction(instance.id, 'drill');
   const cancel = useSnapshotAction(instance.id, 'cancel');
   const del = useSnapshotAction(instance.id, 'delete');
   const [open, setOpen] = useState<'restore' | 'delete' | null>(null);
   const label = snapshotLabel(s);
+  const exportLink = <Button size="1" variant="soft" color="gray" asChild><a href={exportUrl(instance.id, s.id)} download aria-label={`Export ${label} as a zip`}>Export</a></Button>;
+  if (!canWrite) return s.status === 'completed' ? <Flex justify="end">{exportLink}</Flex> : null;
   if (s.status === 'running') {
     return (
       <Flex direction="column" gap="1" align="end">
@@ -54,7 +56,7 @@ function SnapshotActions({ instance, s, restoreSupported }: { instance: Instance
         {s.status === 'completed' ? (
           <>
             <Button size="1" variant="soft" color="gray" loading={drill.isPending} onClick={() => drill.mutate(s.id)} aria-label={`Run a drill on ${label}`}>Drill</Button>
-            <Button size="1" variant="soft" color="gray" asChild><a href={exportUrl(instance.id, s.id)} download aria-label={`Export ${label} as a zip`}>Export</a></Button>
+            {exportLink}
           </>
         ) : null}
         <ConfirmByName
@@ -83,7 +85,7 @@ export function SnapshotTable({ instance, snapshots, canWrite, restoreSupported 
           <Table.ColumnHeaderCell>Snapshot</Table.ColumnHeaderCell><Table.ColumnHeaderCell>Status</Table.ColumnHeaderCell>
           <Table.ColumnHeaderCell>Size</Table.ColumnHeaderCell><Table.ColumnHeaderCell>Tool</Table.ColumnHeaderCell>
           <Table.ColumnHeaderCell>Drill</Table.ColumnHeaderCell>
-          {canWrite ? <Table.ColumnHeaderCell><span className="visually-hidden">Actions</span></Table.ColumnHeaderCell> : null}
+          <Table.ColumnHeaderCell><span className="visually-hidden">Actions</span></Table.ColumnHeaderCell>
         </Table.Row></Table.Header>
         <Table.Body>
           {snapshots.map((s) => (
@@ -103,7 +105,7 @@ export function SnapshotTable({ instance, snapshots, canWrite, restoreSupported 
               </Table.Cell>
               <Table.Cell><Text size="1" className="mono">{s.tool ?? '—'}</Text></Table.Cell>
               <Table.Cell><DrillCell s={s} /></Table.Cell>
-              {canWrite ? <Table.Cell><SnapshotActions instance={instance} s={s} restoreSupported={restoreSupported} /></Table.Cell> : null}
+              <Table.Cell><SnapshotActions instance={instance} s={s} restoreSupported={restoreSupported} canWrite={canWrite} /></Table.Cell>
             </Table.Row>
           ))}
         </Table.Body>
