@@ -105,6 +105,8 @@ export abstract class BaseAdapter implements EngineAdapter {
 
   /** Account statements declared only (EngineAdapter.declaredAccounts). */
   readonly declaredAccounts?: AccountStatements;
+  /** A backup role declared only (EngineAdapter.declaredBackup). */
+  readonly declaredBackup?: BackupRole;
 
   get roles(): Readonly<EngineRoles> {
     return { backup: this.backupRole, accounts: this.accountsRole, browser: this.browserRole, metrics: this.metricsRole };

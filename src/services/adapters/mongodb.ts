@@ -20,11 +20,12 @@ export class MongodbAdapter extends BaseAdapter {
   readonly versions: readonly string[] = ['8.0', '7.0', '8.2'];
   readonly ports = [{ name: 'mongodb', containerPort: 27017, primary: true }];
   override readonly traits = traits({ supportsReadOnlyRootfs: true });
-  /** Declared from the tools' sources (mongodump --archive to stdout): no MongoDB runs where the module is verified. */
-  protected override readonly backupRole = new MongoBackup();
+  /** Declared from the tools' sources (mongodump --archive to stdout), not carried: no MongoDB runs where the module is verified. */
+  override readonly declaredBackup = new MongoBackup();
   override readonly unsupported = {
     tls: 'mongod needs one PEM holding certificate and key; the module issues them as two files',
     transactions: 'needs a replica set (--replSet plus a keyFile); the instance is a standalone mongod',
+    backup: 'declared from the tools\' sources (mongodump --archive to stdout, mongorestore --archive in), never run: no MongoDB runs where the module is verified, so not offered',
   };
   override readonly minMemoryMb = 512;
   override readonly startupTimeoutMs = 90_000;

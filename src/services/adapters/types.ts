@@ -8,7 +8,7 @@
  */
 import type { AccountStatements } from './accounts/statements.js';
 import type { FileAccount } from './roles/accounts.js';
-import type { EngineRoles } from './roles/index.js';
+import type { BackupRole, EngineRoles } from './roles/index.js';
 
 export const ENGINE_IDS = [
   'mysql', 'postgresql', 'mariadb', 'mssql', 'oracle', 'cockroachdb',
@@ -200,6 +200,11 @@ export interface EngineAdapter {
    * the module is verified): declared from its documentation, checked by the conformance suite.
    */
   readonly declaredAccounts?: AccountStatements;
+  /**
+   * A backup role declared from the engine's tools' sources but not carried (so not advertised):
+   * no image of the engine runs where the module is verified. Checked by the conformance suite.
+   */
+  readonly declaredBackup?: BackupRole;
   /** Features this adapter does not offer, with the reason, for the UI and the README matrix. */
   readonly unsupported: Readonly<Record<string, string>>;
   readonly minMemoryMb: number;
