@@ -175,6 +175,7 @@ describe('the UI in Chromium against the real host and Podman', () => {
     const confirm = dialog.getByRole('button', { name: 'Delete with its data' });
     expect(await confirm.isDisabled()).toBe(true);
     await dialog.getByLabel(/Type .* to confirm/).fill(name);
+    await expectAccessible(page, 'the delete dialog, confirm enabled');
     await confirm.click();
     await page.waitForURL(`${host.url}/`);
     await expect.poll(() => page.getByRole('row').filter({ hasText: name }).count()).toBe(0);

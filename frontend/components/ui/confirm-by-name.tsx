@@ -39,7 +39,8 @@ export function ConfirmByName(props: ConfirmByNameProps) {
             <ErrorCallout error={props.error} />
             <Flex gap="3" justify="end">
               <AlertDialog.Cancel><Button type="button" variant="soft" color="gray">Cancel</Button></AlertDialog.Cancel>
-              <Button type="submit" color="red" disabled={typed !== props.name || props.pending} loading={props.pending}>{props.confirmLabel}</Button>
+              {/* High contrast: white on red-9 is under 4.5:1 once the button is enabled. */}
+              <Button type="submit" color="red" highContrast disabled={typed !== props.name || props.pending} loading={props.pending}>{props.confirmLabel}</Button>
             </Flex>
           </Flex>
         </form>

@@ -30,9 +30,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
  * axe-core on the page as it is now: no serious or critical violation. The engine is evaluated
  * through the DevTools protocol, which the page's CSP (scripts from 'self' only) does not govern.
  * With a modal open, only the modal is checked: the page behind it is inert and dimmed on purpose.
+ * Finite animations (a dialog's fade-in) end first, so the page is judged as it is read.
  */
 export async function expectAccessible(page: Page, where: string): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axe.source);
+  // A dialog fades in: mid-animation its text is part-transparent, and its contrast is not what anyone reads.
+  await page.evaluate(() => Promise.all(document.getAnimations().filter((a) => a.effect?.getTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))));
   const violations = await page.evaluate(async () => {
     const modal = document.querySelector('[role=dialog][aria-modal=true], [role=alertdialog]');
     const result = await (window as unknown as { axe: typeof axe }).axe.run(modal ?? document, { resultTypes: ['violations'] });

@@ -10,11 +10,11 @@ export interface UiHost extends ModuleUnderTest {
 
 /**
  * The real host (PGlite store, real Podman, stand-in images) listening on a free loopback port,
- * serving the built UI. Its own port range keeps it clear of the podman tier's instances, and a
- * short health interval lets the Health tab show a check within seconds.
+ * serving the built UI. Its own port range keeps it clear of the podman tier's instances, and short
+ * health and metrics intervals let the Health and Metrics tabs show a check and a point within seconds.
  */
 export async function startUiHost(): Promise<UiHost> {
-  const module = await startModule({ FLUX_DATABASES_PORT_RANGE: '33000-33199', FLUX_DATABASES_HEALTH_INTERVAL_S: '5' });
+  const module = await startModule({ FLUX_DATABASES_PORT_RANGE: '33000-33199', FLUX_DATABASES_HEALTH_INTERVAL_S: '5', FLUX_DATABASES_METRICS_INTERVAL_S: '5' });
   await module.app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = module.app.server.address() as AddressInfo;
   return { ...module, url: `http://127.0.0.1:${port}` };
