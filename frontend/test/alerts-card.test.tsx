@@ -1,5 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import userEvent from '@testing-library/user-event';
+import { AlertRulesCard } from '../components/health/alert-rules-card';
 import { AlertsCard } from '../components/health/alerts-card';
 import type { AlertView } from '../types/api';
 import { fakeApi, renderPage } from './helpers';
@@ -38,5 +40,39 @@ describe('the alerts card', () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByText('Alerts')).toBeNull();
     expect(api.count('GET /alerts')).toBe(0);
+  });
+});
+
+describe('the alert rules card', () => {
+  const RULES = {
+    instance_id: 1, overrides: {},
+    rules: [
+      { rule: 'unhealthy', enabled: true, severity: 'critical', threshold: null, default_threshold: null, overridden: false, description: 'the engine stops answering' },
+      { rule: 'disk_warning', enabled: true, severity: 'warning', threshold: 80, default_threshold: 80, overridden: false, description: 'the volume fills up' },
+    ],
+  };
+  const served = { paths: { [`${M}/databases/{id}/alert-rules`]: { get: { responses: { 200: {} } }, put: { responses: { 200: {} } } } } };
+
+  it('sends only what differs from the defaults, and {} to restore them', async () => {
+    const api = fakeApi({ 'GET /openapi.json': served, 'GET /databases/1/alert-rules': RULES, 'PUT /databases/1/alert-rules': RULES });
+    renderPage(<AlertRulesCard instanceId={1} canWrite />);
+    await userEvent.click(await screen.findByRole('checkbox', { name: 'Alert on unhealthy' }));
+    const threshold = screen.getByLabelText('Threshold of disk warning (percent)');
+    await userEvent.clear(threshold);
+    await userEvent.type(threshold, '90');
+    await userEvent.click(screen.getByRole('button', { name: 'Save the rules' }));
+    await waitFor(() => expect(api.count('PUT /databases/1/alert-rules')).toBe(1));
+    expect(api.calls.find((c) => c.method === 'PUT')!.body).toEqual({ unhealthy: { enabled: false }, disk_warning: { threshold: 90 } });
+    await userEvent.click(screen.getByRole('button', { name: 'Restore the defaults' }));
+    await waitFor(() => expect(api.count('PUT /databases/1/alert-rules')).toBe(2));
+    expect(api.calls.filter((c) => c.method === 'PUT')[1]!.body).toEqual({});
+  });
+
+  it('shows a reader the rules and no control', async () => {
+    fakeApi({ 'GET /openapi.json': served, 'GET /databases/1/alert-rules': RULES });
+    renderPage(<AlertRulesCard instanceId={1} canWrite={false} />);
+    expect(await screen.findByText('80 %')).toBeTruthy();
+    expect(screen.queryAllByRole('button')).toEqual([]);
+    expect(screen.queryAllByRole('checkbox')).toEqual([]);
   });
 });

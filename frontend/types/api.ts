@@ -15,7 +15,7 @@ export type { BackupPolicyBody, CloneBody, OperationView, SnapshotView } from '.
 export type {
   CreatedUserView, CreateUserBody, DatabaseEntry, DatabasesView, RotateBody, RotationView, UserEntry, UsersView,
 } from '../../src/http/schemas/accounts.js';
-export type { AlertView } from '../../src/http/schemas/alerts.js';
+export type { AlertRulesBody, AlertRulesView, AlertView } from '../../src/http/schemas/alerts.js';
 export type {
   EngineView, InstallAccepted, InstallRefused, PodmanStatusView, RequirementsView, SkuTable, StatusView, SystemInfo,
 } from '../../src/http/schemas/system.js';

@@ -6,6 +6,7 @@ import type { TabProps } from '../../pages/detail-tabs';
 import type { HealthRange, HealthView } from '../../types/api';
 import { ErrorCallout } from '../ui/error-callout';
 import { Loading } from '../ui/loading';
+import { AlertRulesCard } from './alert-rules-card';
 import { AlertsCard } from './alerts-card';
 
 // The chart library is the heaviest dependency: loaded only when a chart is on screen.
@@ -25,7 +26,7 @@ function Uptime({ label, u }: { label: string; u: HealthView['uptime']['24h'] })
 }
 
 /** Health now, uptime over 24 h, 7 d and 30 d, the checks over a range, and every status change. */
-export default function HealthTab({ instance }: TabProps) {
+export default function HealthTab({ instance, canWrite }: TabProps) {
   const [range, setRange] = useState<HealthRange>('24h');
   const health = useHealth(instance.id, range);
   const h = health.data;
@@ -82,6 +83,7 @@ export default function HealthTab({ instance }: TabProps) {
             ) : <Text size="2" color="gray">No status change in this range.</Text>}
           </Card>
           <AlertsCard instanceId={instance.id} />
+          <AlertRulesCard instanceId={instance.id} canWrite={canWrite} />
         </>
       )}
     </Flex>
