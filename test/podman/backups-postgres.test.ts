@@ -161,6 +161,9 @@ describe.each(['postgresql', 'timescaledb'])('%s backups through the API', (engi
       return s;
     }, 300_000);
     expect(failed.drill.message).toMatch(/damaged|authenticate|SHA-256/);
+    // The failed drill raised its alert.
+    const alerts = (await m.api('GET', `/alerts?instance=${id}`)).body;
+    expect(alerts.find((a: any) => a.rule === 'backup_drill_failed' && a.state === 'firing'), JSON.stringify(alerts)).toBeDefined();
     // The damaged snapshot is refused for export too: never half-sent.
     const res = await m.app.inject({ method: 'GET', url: `/api/modules/databases/databases/${id}/export?snapshot_id=${first.id}`, headers: { authorization: 'Bearer e2e-admin-token-0123456789abcdef' } });
     expect(res.statusCode).toBeGreaterThanOrEqual(400);
