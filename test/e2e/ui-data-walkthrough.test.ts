@@ -132,6 +132,24 @@ describe('the instance\'s data in Chromium against the real host, Podman and Pos
     conn = { ...conn, password: fresh };
   });
 
+  it('the Audit tab lists what this session did; the Health tab\'s alert rules and the TLS tab pass axe-core', async () => {
+    await openTab(page, 'Audit');
+    const records = page.getByRole('table', { name: 'Audit records' });
+    for (const action of ['databases.credentials.rotate', 'databases.users.create', 'databases.restore', 'databases.snapshot']) {
+      await records.getByText(action, { exact: true }).first().waitFor();
+    }
+    expect(await records.getByText(/^session:/).count()).toBeGreaterThan(0);
+    expect(await records.textContent()).not.toContain(conn.password);
+    await expectAccessible(page, 'the Audit tab');
+    await screenshot(page, '22-audit');
+    await openTab(page, 'Health');
+    await page.getByRole('table', { name: 'Alert rules' }).waitFor();
+    await expectAccessible(page, 'the Health tab with its alert rules');
+    await openTab(page, 'TLS');
+    await page.getByText('This instance was created without TLS.').waitFor();
+    await expectAccessible(page, 'the TLS tab');
+  });
+
   it('a read-token session sees the snapshots and users, and no write control on any tab', async () => {
     const reader = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
