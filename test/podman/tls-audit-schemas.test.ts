@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer } from '../helpers/host.js';
+import { recorder, ResponseChecker } from '../helpers/openapi-check.js';
+import { ADMIN, READER, startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
+
+/**
+ * The TLS and audit routes' real answers on a real Redis with TLS (and an embedded DuckDB without
+ * it), validated strictly against the served OpenAPI document: no field the schema does not name,
+ * every required one, and the served body equal to the handler's.
+ */
+const rec = recorder();
+const suffix = randomBytes(3).toString('hex');
+let m: ModuleUnderTest;
+let check: ResponseChecker;
+const ids: number[] = [];
+
+const call = (method: 'GET' | 'PUT', url: string, status: number, token = ADMIN, payload?: object) =>
+  check.call(m.app, { method, url: `/api/modules/databases${url}`, headers: bearer(token), ...(payload ? { payload } : {}) }, status);
+
+beforeAll(async () => {
+  m = await startModule({}, undefined, { configure: rec.configure });
+  const doc = await m.app.inject('/api/modules/databases/openapi.json');
+  expect(doc.statusCode).toBe(200);
+  check = new ResponseChecker(doc.json(), rec.answers);
+});
+afterAll(async () => {
+  for (const id of ids) await m?.api('DELETE', `/databases/${id}`);
+  await m?.close();
+});
+
+describe('TLS and audit routes answer what the OpenAPI document says', () => {
+  it('GET/PUT /databases/{id}/tls with and without TLS, and GET /audit with its filters', async () => {
+    const tls = await m.api('POST', '/databases', { engine: 'redis', version: STANDIN_VERSIONS.redis, name: `schema-tls-${suffix}`, sku: 'b1', tls_enabled: true });
+    expect(tls.status, JSON.stringify(tls.body)).toBe(202);
+    ids.push(tls.body.id);
+    const plain = await m.api('POST', '/databases', { engine: 'duckdb', name: `schema-notls-${suffix}`, sku: 'b1' });
+    expect(plain.status, JSON.stringify(plain.body)).toBe(202);
+    ids.push(plain.body.id);
+    await m.waitFor(tls.body.id, ['running']);
+    await m.waitFor(plain.body.id, ['running']);
+
+    for (const token of [ADMIN, READER]) {
+      expect((await call('GET', `/databases/${tls.body.id}/tls`, 200, token)).json()).toMatchObject({ enabled: true, origin: 'module' });
+      expect((await call('GET', `/databases/${plain.body.id}/tls`, 200, token)).json()).toMatchObject({ enabled: false, certificate: null });
+    }
+    const replaced = (await call('PUT', `/databases/${tls.body.id}/tls`, 200, ADMIN, {})).json();
+    expect(replaced).toMatchObject({ applied: 'reloaded', tls: { enabled: true, origin: 'module' } });
+    await call('PUT', `/databases/${tls.body.id}/tls`, 403, READER, {});
+    await call('PUT', `/databases/${tls.body.id}/tls`, 400, ADMIN, { tls_cert: 'bm90IGEgY2VydA==' });
+    await call('PUT', `/databases/${plain.body.id}/tls`, 409, ADMIN, {});
+
+    const trail = (await call('GET', `/audit?instance=${tls.body.id}`, 200, READER)).json();
+    expect(trail.map((r: { action: string }) => r.action)).toEqual(expect.arrayContaining(['databases.create', 'databases.tls.update']));
+    const page = (await call('GET', `/audit?instance=${tls.body.id}&action=databases.tls.update&limit=1`, 200, READER)).json();
+    expect(page).toHaveLength(1);
+    await call('GET', `/audit?instance=${tls.body.id}&action=databases.tls.update&before=${page[0].id}`, 200, READER);
+    await call('GET', '/audit?since=abc', 400, READER);
+  });
+});
