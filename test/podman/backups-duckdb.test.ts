@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { expect } from 'vitest';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { run } from './helpers/backup-steps.js';
@@ -55,6 +56,22 @@ backupRoundTrip({
     const file = path.join(dir, 'app.duckdb');
     await duck(file, false, (q) => q(`IMPORT DATABASE '${path.join(dir, 'export')}'`));
     return checksum(file);
+  },
+  stockImport: {
+    how: 'EXPORT DATABASE of another DuckDB file, tarred with tar -C export .',
+    async make(dir) {
+      const file = path.join(dir, 'other.duckdb');
+      await duck(file, false, (q) => q("CREATE TABLE imported (k INTEGER PRIMARY KEY, v VARCHAR); INSERT INTO imported SELECT range, 'v' || range FROM range(1, 1001)"));
+      await duck(file, true, (q) => q(`EXPORT DATABASE '${path.join(dir, 'export')}' (FORMAT PARQUET)`));
+      await run('tar', ['-cf', 'dump.tar', '-C', 'export', '.'], { cwd: dir });
+      return readFile(path.join(dir, 'dump.tar'));
+    },
+    async check(c) {
+      // Added beside what was there, as IMPORT DATABASE adds.
+      const [[n, sum, items]] = await duck(c.path!, true, (q) => q('SELECT count(*), sum(k), (SELECT count(*) FROM items) FROM imported')) as [[bigint, bigint, bigint]];
+      expect([Number(n), Number(sum)]).toEqual([1000, 500500]);
+      expect(Number(items)).toBeGreaterThan(0);
+    },
   },
   async grow(c) {
     await duck(c.path!, false, (q) => q("CREATE TABLE big AS SELECT range AS id, md5(range::VARCHAR) || md5((range * 7)::VARCHAR) AS pad FROM range(15000000)"));

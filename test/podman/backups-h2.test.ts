@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { run as runProcess, eventually, freshContainer } from './helpers/backup-steps.js';
 import { backupRoundTrip, type Conn } from './helpers/backup-round-trip.js';
 
@@ -64,6 +66,21 @@ backupRoundTrip({
     await eventually(() => runProcess('podman', ['exec', '-u', '1000', fresh.name, 'java', '-cp', '/usr/share/java/h2.jar', 'org.h2.tools.RunScript',
       '-url', 'jdbc:h2:/opt/h2-data/app', '-user', 'hand', '-password', 'by-hand-pw', '-script', `/tmp/${dumpFile}`]), 60_000);
     return checksum({ url: `jdbc:h2:tcp://127.0.0.1:${fresh.hostPort}/app`, user: 'hand', password: 'by-hand-pw' });
+  },
+  stockImport: {
+    how: 'org.h2.tools.Script of another H2 database',
+    async make(dir) {
+      const other: Target = { url: `jdbc:h2:${path.join(dir, 'other')}`, user: 'sa', password: 'stock-pw' };
+      await shell(other, "CREATE TABLE IMPORTED (K INT PRIMARY KEY, V VARCHAR(20)); INSERT INTO IMPORTED SELECT X, CONCAT('v', X) FROM SYSTEM_RANGE(1, 1000)");
+      await runProcess('java', ['-cp', '/usr/share/java/h2.jar', 'org.h2.tools.Script', '-url', other.url, '-user', other.user, '-password', other.password,
+        '-script', path.join(dir, 'dump.sql')]);
+      return readFile(path.join(dir, 'dump.sql'));
+    },
+    async check(c) {
+      // Added beside what was there, as RunScript adds.
+      const out = (await shell(target(c), 'SELECT CONCAT(COUNT(*), \':\', SUM(K), \':\', (SELECT COUNT(*) FROM ITEMS)) AS GOT FROM IMPORTED')).split('\n').map((l) => l.trim());
+      expect(out[out.indexOf('GOT') + 1]).toMatch(/^1000:500500:[1-9]\d*$/);
+    },
   },
   async grow(c) {
     await shell(target(c), "CREATE TABLE BIG AS SELECT X AS ID, REPEAT('x', 200) AS PAD FROM SYSTEM_RANGE(1, 600000)");

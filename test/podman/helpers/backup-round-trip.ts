@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, exportTo, imageOf, restore, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './backup-steps.js';
+import { eventually, exportTo, imageOf, importDump, lastOperationId, restore, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './module-under-test.js';
 
 /** What GET /connection-string returns, which the kits' stock clients run with. */
@@ -34,6 +35,11 @@ export interface BackupKit {
   byHand(dir: string, dumpFile: string, image: string, cleanup: (fn: () => Promise<void>) => void): Promise<string>;
   /** Enough data for a dump that runs for seconds. */
   grow(c: Conn): Promise<void>;
+  /**
+   * A dump made by the engine's stock tool outside the module (`dir` is scratch space), and what the
+   * instance must hold once it is imported (applied as the stock tool would: added to what is there).
+   */
+  stockImport?: { how: string; make(dir: string): Promise<Buffer>; check(c: Conn): Promise<void> };
   /** How the dump is broken mid-stream (its query or tool killed, or a cancel), in words and in deed. */
   breakDump: { how: string; run(ctx: { c: Conn; container: string; cancel(): Promise<void> }): Promise<void>; failure: RegExp };
 }
@@ -123,6 +129,30 @@ export function backupRoundTrip(kit: BackupKit): void {
       }, 300_000);
       expect(done.drill, JSON.stringify(done.drill)).toMatchObject({ status: 'passed' });
     }, 600_000);
+
+    if (kit.stockImport) {
+      const stock = kit.stockImport;
+      it(`imports a dump made by the stock tool (${stock.how}), with a safety snapshot first`, async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), 'flux-stock-dump-'));
+        try {
+          const dump = await stock.make(dir);
+          const after = await lastOperationId(m, id);
+          const res = await importDump(m, id, dump);
+          expect(res.status, JSON.stringify(res.body)).toBe(202);
+          expect(res.body.snapshot).toMatchObject({ kind: 'import', status: 'completed' });
+          const op = await waitOperation(m, id, 'import', after);
+          expect(op, JSON.stringify(op)).toMatchObject({ status: 'completed' });
+          await m.waitFor(id, ['running']);
+          await stock.check(await connection(id));
+          const kinds = (await m.api('GET', `/databases/${id}/snapshots`)).body.snapshots.map((s: any) => s.kind);
+          expect(kinds.filter((k: string) => k === 'pre_restore').length).toBeGreaterThanOrEqual(2);
+          // Not a dump of this engine: refused before anything is stored.
+          expect((await importDump(m, id, Buffer.from('REDIS0011 not a dump of this engine'))).status).toBe(400);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }, 600_000);
+    }
 
     it(`a dump broken mid-stream (${kit.breakDump.how}) is failed, and leaves no file`, async () => {
       await kit.grow(await connection(id));
