@@ -54,14 +54,30 @@ export function toCounters(s: LibpodStats, inactiveFile: number | null): Contain
  * Podman 4.3 sends it with an empty precpu_stats, so a CPU figure needed a second call half a
  * second later per container. Libpod's one-shot `CPU` is the average since the container started
  * (like `podman stats --no-stream`); a rate over an interval comes from CPUNano between two
- * readings (cpuPercentBetween). No `containers` filter: one unknown id would empty the answer.
+ * readings (cpuPercentBetween).
+ *
+ * One container Podman lists as running but cannot read (its process gone before its state
+ * caught up, or stopping right now) empties the whole answer: then each running container is
+ * read on its own, and the ones that cannot be read are left out.
  */
 export async function readAllCounters(docker: Docker, memory: CgroupMemory, signal?: AbortSignal): Promise<ContainerCounters[]> {
   const answer = await dial<LibpodStatsAnswer>(docker, 'GET', '/containers/stats', { stream: false }, undefined, signal);
-  const stats = answer.Stats ?? [];
+  const stats = answer.Stats ?? (answer.Error !== undefined && answer.Error !== null ? await readEachRunning(docker, signal) : []);
   memory.retain(new Set(stats.map((s) => s.ContainerID ?? '')));
   return Promise.all(stats.map(async (s) =>
     toCounters(s, num(s.PIDs) > 0 && s.ContainerID ? await memory.inactiveFile(s.ContainerID) : null)));
+}
+
+/** One container's libpod stats, or null when Podman cannot read it. */
+async function readOne(docker: Docker, id: string, signal?: AbortSignal): Promise<LibpodStats | null> {
+  const answer = await dial<LibpodStatsAnswer>(docker, 'GET', '/containers/stats', { stream: false, containers: id }, undefined, signal);
+  return answer.Stats?.[0] ?? null;
+}
+
+async function readEachRunning(docker: Docker, signal?: AbortSignal): Promise<LibpodStats[]> {
+  const running = await docker.listContainers({ abortSignal: signal });
+  const read = await Promise.all(running.map((c) => readOne(docker, c.Id, signal).catch(() => null)));
+  return read.filter((s): s is LibpodStats => s !== null);
 }
 
 /** A one-shot reading has no CPU rate of its own; a second one this much later gives it. */
@@ -69,11 +85,11 @@ const STATS_SAMPLE_GAP_MS = 500;
 
 /** One container's stats now (GET /databases/{id}/stats): two readings half a second apart. */
 export async function readStats(docker: Docker, memory: CgroupMemory, idOrName: string, signal: () => AbortSignal): Promise<ContainerStats> {
+  // This container only: another one Podman cannot read must not hide it.
   const reading = async () => {
-    const all = await readAllCounters(docker, memory, signal());
-    const found = all.find((c) => c.id === idOrName || c.name === idOrName || (idOrName.length >= 12 && c.id.startsWith(idOrName)));
+    const found = await readOne(docker, idOrName, signal());
     if (!found) throw new ModuleError('NOT_FOUND', `read stats of ${idOrName} failed: no such container`);
-    return found;
+    return toCounters(found, num(found.PIDs) > 0 && found.ContainerID ? await memory.inactiveFile(found.ContainerID) : null);
   };
   const first = await reading();
   await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
