@@ -11,6 +11,7 @@ const USERS: UsersView = {
     { username: 'quick_fox_1', role: 'admin', databases: ['app'], keys: [], instance_admin: true, reserved: true, in_engine: true, in_module: true, created_at: null },
     { username: 'report', role: 'readonly', databases: ['app'], keys: [], instance_admin: false, reserved: false, in_engine: true, in_module: true, created_at: '2026-01-01T00:00:00.000Z' },
     { username: 'legacy', role: null, databases: [], keys: [], instance_admin: false, reserved: false, in_engine: true, in_module: false, created_at: null },
+    { username: 'pg_monitor', role: null, databases: [], keys: [], instance_admin: false, reserved: true, in_engine: true, in_module: false, created_at: null },
   ],
   drift: { engine_only: ['legacy'], module_only: [] },
 };
@@ -30,6 +31,9 @@ describe('the users tab', () => {
     // The admin is never offered a delete here.
     expect(screen.queryByRole('button', { name: 'Delete the user quick_fox_1' })).toBeNull();
     expect(screen.getByText(/In the engine only: legacy/)).toBeTruthy();
+    // The engine's own roles are folded apart from the table.
+    expect(within(table).queryByText('pg_monitor')).toBeNull();
+    expect(screen.getByText('1 role of the engine itself')).toBeTruthy();
     await userEvent.type(screen.getByLabelText('User name'), 'viewer');
     await userEvent.click(screen.getByRole('button', { name: 'Create the user' }));
     await waitFor(() => expect(api.count('POST /databases/1/users')).toBe(1));

@@ -12,6 +12,8 @@ const ROLES: { value: Role; label: string }[] = [
   { value: 'readonly', label: 'read-only' }, { value: 'readwrite', label: 'read and write' }, { value: 'admin', label: 'admin (the whole instance)' },
 ];
 const list = (s: string) => s.split(/[\s,]+/).filter(Boolean);
+/** The engine's own accounts (pg_monitor …): listed apart, folded, so the instance's users stand out. */
+const builtIn = (u: UserEntry) => u.reserved && !u.instance_admin && !u.in_module;
 
 function CreateUserForm({ instance }: { instance: InstanceView }) {
   const create = useCreateUser(instance.id);
@@ -87,13 +89,12 @@ export function UsersCard({ instance, canWrite }: { instance: InstanceView; canW
               {canWrite ? <Table.ColumnHeaderCell><span className="visually-hidden">Actions</span></Table.ColumnHeaderCell> : null}
             </Table.Row></Table.Header>
             <Table.Body>
-              {u.users.map((user) => (
+              {u.users.filter((user) => !builtIn(user)).map((user) => (
                 <Table.Row key={user.username}>
                   <Table.RowHeaderCell>
                     <Text className="mono">{user.username}</Text>
                     <Flex gap="1" mt="1" wrap="wrap">
                       {user.instance_admin ? <Badge size="1" color="amber">instance admin</Badge> : null}
-                      {user.reserved && !user.instance_admin ? <Badge size="1" color="gray">engine's own</Badge> : null}
                       {!user.in_module ? <Badge size="1" color="gray">not created here</Badge> : null}
                       {!user.in_engine ? <Badge size="1" color="red">gone from the engine</Badge> : null}
                     </Flex>
@@ -106,6 +107,12 @@ export function UsersCard({ instance, canWrite }: { instance: InstanceView; canW
             </Table.Body>
           </Table.Root>
         </div>
+      ) : null}
+      {u?.users.some(builtIn) ? (
+        <details className="more">
+          <summary><Text size="1">{u.users.filter(builtIn).length === 1 ? '1 role' : `${u.users.filter(builtIn).length} roles`} of the engine itself</Text></summary>
+          <Text as="p" size="1" className="mono break muted">{u.users.filter(builtIn).map((x) => x.username).join(', ')}</Text>
+        </details>
       ) : null}
       {u && (u.drift.engine_only.length || u.drift.module_only.length) ? (
         <Text as="p" size="1" className="muted" mt="2">
