@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { eventually, freshContainer, run } from './helpers/backup-steps.js';
 import { backupRoundTrip, type Conn } from './helpers/backup-round-trip.js';
 
@@ -83,6 +84,25 @@ backupRoundTrip({
     // The README's step (credentials from the environment).
     await influx(t, '-import', '-path', path.join(dir, dumpFile), '-precision', 'ns');
     return checksum(t);
+  },
+  stockImport: {
+    // The stand-in has no influx_inspect: the file is written as its `export` writes one (header, DDL, DML).
+    how: 'a file in influx_inspect export\'s format, the one the stock influx -import reads',
+    async make() {
+      return Buffer.from([
+        '# INFLUXDB EXPORT: 1677-09-21T00:12:43Z - 2262-04-11T23:47:16Z', '# DDL', 'CREATE DATABASE imported WITH NAME autogen', '# DML',
+        '# CONTEXT-DATABASE:imported', '# CONTEXT-RETENTION-POLICY:autogen', '# writing tsm data',
+        ...Array.from({ length: 1000 }, (_, i) => `mem,host=m${i % 4} used=${i}i ${1_650_000_000_000_000_000n + BigInt(i) * 1_000_000n}`),
+        '# writing wal data', '',
+      ].join('\n'));
+    },
+    async check(c) {
+      const t = target(c);
+      const got = await csv(t, 'imported', 'SELECT count(used), sum(used) FROM mem');
+      expect(got.split('\n')[1]!.split(',').slice(2)).toEqual(['1000', '499500']);
+      // Added beside what was there.
+      expect(await csv(t, c.database, 'SHOW MEASUREMENTS')).toMatch(/cpu/);
+    },
   },
   async grow(c) {
     const t = target(c);
