@@ -15,6 +15,7 @@ import { monitoringRoutes } from './routes/monitoring.js';
 import { systemRoutes } from './routes/system.js';
 import { GRACE_SWEEP_MS } from './services/accounts/grace-periods.js';
 import { createServices, type Services } from './services/index.js';
+import { renewExpiring } from './services/security/tls-renewal.js';
 
 export interface DatabasesPluginOptions {
   ctx: ModuleContext;
@@ -51,6 +52,9 @@ export const databasesPlugin: FastifyPluginAsyncTypebox<DatabasesPluginOptions> 
   services.background.every('storage', ctx.config.storageIntervalS * 1000, (signal) => services.storage.measureAll(signal), { runAtStart: true });
   // FLUX_DATABASES_AUDIT_RETENTION_DAYS, in batches.
   services.background.every('audit-retention', 6 * 3600_000, async (signal) => { await services.audit.prune(signal); }, { runAtStart: true });
+  // Certificates of the module's CA, renewed before they end (an operator's is left to its owner).
+  const renewal = { db: ctx.db, tls: services.tls, audit: services.audit, logger: ctx.logger.child({ service: 'tls' }) };
+  services.background.every('tls-renewal', 24 * 3600_000, async (signal) => { await renewExpiring(renewal, Date.now(), signal); }, { runAtStart: true });
 };
 
 /** Backup policies' jobs, snapshots a crash left running failed, and a daily sweep of expired safety snapshots. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeHost, MOUNT, type FakeHost } from '../fakes/fake-host.js';
 import { bearer } from '../helpers/host.js';
 import { b64, operatorCa } from '../helpers/tls-fixtures.js';
+import { renewExpiring } from '../../src/services/security/tls-renewal.js';
 
 // TLS through the API on the fake runtime: the CA, create-time material and its checks, the
 // instance's certificate view, and PUT /tls's permissions and refusals. The engines' own TLS
@@ -136,5 +137,39 @@ describe('PUT /databases/{id}/tls', () => {
     // Back to a certificate of the module's CA.
     const again = await h.api('PUT', `/databases/${row.id}/tls`, {});
     expect(again.json.tls.origin).toBe('module');
+  });
+});
+
+describe('renewal of module-issued certificates', () => {
+  it('replaces those that end within 30 days, never an operator\'s, and records each as system', async () => {
+    const own = await fakeHost();
+    try {
+      const leaf = await operator.issue(['localhost', '127.0.0.1']);
+      const module = await own.createRunning({ engine: 'redis', name: `renew-${uniq()}`, tls_enabled: true });
+      const supplied = await own.createRunning({ engine: 'redis', name: `renew-op-${uniq()}`, tls_enabled: true, tls_cert: b64(leaf.cert), tls_key: b64(leaf.key) });
+      // Stopped: the new files wait for the next start (the fake runtime serves no TLS to check a reload with).
+      for (const row of [module, supplied]) expect((await own.api('POST', `/databases/${row.id}/stop`)).status).toBe(200);
+      const before = (await own.api('GET', `/databases/${module.id}/tls`)).json;
+      const operatorBefore = (await own.api('GET', `/databases/${supplied.id}/tls`)).json;
+      const deps = { db: own.app.flux.ctx.db, tls: own.app.flux.services.tls, audit: own.app.flux.services.audit, logger: own.app.flux.ctx.logger };
+
+      // Not due yet: nothing changes.
+      expect(await renewExpiring(deps, Date.now())).toEqual([]);
+      expect((await own.api('GET', `/databases/${module.id}/tls`)).json.fingerprint_sha256).toBe(before.fingerprint_sha256);
+
+      // 29 days before the end: renewed from the CA; the operator's (ending sooner still) is left alone.
+      const due = new Date(before.not_after).getTime() - 29 * 86_400_000;
+      expect(await renewExpiring(deps, due)).toEqual([module.id]);
+      const after = (await own.api('GET', `/databases/${module.id}/tls`)).json;
+      expect(after).toMatchObject({ origin: 'module' });
+      expect(after.fingerprint_sha256).not.toBe(before.fingerprint_sha256);
+      expect((await own.api('GET', `/databases/${supplied.id}/tls`)).json.fingerprint_sha256).toBe(operatorBefore.fingerprint_sha256);
+
+      const [record] = (await own.api('GET', `/audit?instance=${module.id}&action=tls.renew`)).json;
+      expect(record).toMatchObject({ actor: 'system', outcome: 'succeeded', params: { applied: 'at_next_start', fingerprint_sha256: before.fingerprint_sha256, new_fingerprint_sha256: after.fingerprint_sha256 } });
+      expect((await own.api('GET', `/audit?instance=${supplied.id}&action=tls.renew`)).json).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 });
