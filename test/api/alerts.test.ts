@@ -191,6 +191,22 @@ describe('the unhealthy alert', () => {
     expect((await alertsOf(row.id))[0].resolved_message).toBe('the instance is running');
   });
 
+  it('stays firing while the instance is being started again, and resolves once it runs', async () => {
+    const row = await h.createRunning({ engine: 'redis', name: 'al-restarting', sku: 'b1' });
+    const db = h.app.flux.ctx.db;
+    expect(await repo.transition(db, row.id, 'unhealthy', { status_message: 'set by the test' }, ['running'])).toBeTruthy();
+    await services().alerts.sweep();
+    expect(await firing(row.id)).toEqual(['unhealthy']);
+    // The reconciler restarting it: not recovered yet.
+    expect(await repo.transition(db, row.id, 'starting', {}, ['unhealthy'])).toBeTruthy();
+    await services().alerts.sweep();
+    expect(await firing(row.id)).toEqual(['unhealthy']);
+    expect(await repo.transition(db, row.id, 'running', {}, ['starting'])).toBeTruthy();
+    await services().alerts.sweep();
+    expect(await firing(row.id)).toEqual([]);
+    expect((await alertsOf(row.id))[0].resolved_message).toBe('the instance is running');
+  });
+
   it('an instance found unhealthy by the sweep fires; with the rule off it does not', async () => {
     const quiet = await h.createRunning({ engine: 'redis', name: 'al-quiet', sku: 'b1' });
     await call('PUT', `/databases/${quiet.id}/alert-rules`, 200, { unhealthy: { enabled: false } });

@@ -30,6 +30,9 @@ const GIB = 1024 ** 3;
 const DISABLED = 'the rule is disabled for this instance';
 const key = (instanceId: number, rule: string) => `${instanceId}/${rule}`;
 
+/** Being started again: whether it recovered is known only once that ends, so its unhealthy alert waits. */
+const AWAITING_OUTCOME: ReadonlySet<InstanceStatus> = new Set(['creating', 'starting', 'restarting', 'restoring']);
+
 /**
  * The alerts: the built-in rules (alert-rules.ts) evaluated from the health monitor's status
  * changes, each metrics sample and each storage measurement, plus the module's own checks
@@ -86,7 +89,7 @@ export class AlertService implements AlertSink {
     const unhealthy = ruleOf(row, 'unhealthy');
     const isFiring = (rule: string) => firing.has(key(row.id, rule));
     if (row.status === 'unhealthy' && unhealthy.enabled && !isFiring('unhealthy')) await this.fireUnhealthy(row, row.status_message ?? 'failed health checks');
-    else if (isFiring('unhealthy') && (row.status !== 'unhealthy' || !unhealthy.enabled)) {
+    else if (isFiring('unhealthy') && ((row.status !== 'unhealthy' && !AWAITING_OUTCOME.has(row.status)) || !unhealthy.enabled)) {
       await this.close(row, 'unhealthy', unhealthy.enabled ? `the instance is ${row.status}` : DISABLED);
     }
     if (row.storage_used_bytes !== null) await this.apply(row, diskReadings(Number(row.storage_used_bytes), row.storage_limit_gb * GIB));
