@@ -1,9 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { tempDir } from '../helpers/host.js';
 import { containersOf, STANDIN_VERSIONS } from './helpers/module-under-test.js';
+
+const execFileAsync = promisify(execFile);
 
 // The real server process (npm start's entry), killed with SIGKILL in the middle of a create.
 const TOKEN = 'crash-admin-token-0123456789abcdef';
@@ -44,6 +47,9 @@ async function until<T>(fn: () => Promise<T | undefined>, timeoutMs: number, wha
 beforeAll(async () => { dir = await tempDir('flux-crash-'); });
 afterAll(async () => {
   server?.kill('SIGKILL');
+  // A failed run must not leave its container and network to the next one.
+  await execFileAsync('podman', ['rm', '-f', '--ignore', 'db-crash-pg']).catch(() => undefined);
+  await execFileAsync('podman', ['network', 'rm', '-f', 'db-crash-pg-net']).catch(() => undefined);
   await dir.remove();
 });
 
@@ -55,7 +61,8 @@ it('finishes a create that a SIGKILL interrupted, once the module is started aga
   // Kill once the container exists but before the engine was confirmed ready.
   await until(async () => {
     const r = (await api('GET', `/databases/${id}`)).body;
-    return r.status === 'creating' && r.container_id ? true : undefined;
+    if (['running', 'failed'].includes(r.status)) throw new Error(`the create ended (${r.status}) before the module could be killed in it`);
+    return ['creating', 'starting'].includes(r.status) && r.container_id ? true : undefined;
   }, 60_000, 'the container of the create');
   server.kill('SIGKILL');
   await new Promise((r) => server!.once('exit', r));
@@ -66,10 +73,10 @@ it('finishes a create that a SIGKILL interrupted, once the module is started aga
     return ['running', 'failed'].includes(r.status) ? r : undefined;
   }, 120_000, 'reconciliation');
   expect(row.status, row.error_message).toBe('running');
-  expect(await containersOf(id)).toEqual(['db-crash-pg']);
+  expect(await containersOf(id, dir.path)).toEqual(['db-crash-pg']);
 
   expect((await api('DELETE', `/databases/${id}`)).status).toBe(200);
-  expect(await containersOf(id)).toEqual([]);
+  expect(await containersOf(id, dir.path)).toEqual([]);
   expect(existsSync(path.join(dir.path, 'modules/databases/containers/db-crash-pg'))).toBe(false);
   server.kill('SIGTERM');
 });

@@ -75,7 +75,7 @@ describe.each(ENGINES)('%s through the REST API', (engine) => {
     expect(existsSync(volume)).toBe(true);
     expect((await m.api('DELETE', `/databases/${id}`)).status).toBe(200);
     expect((await m.api('GET', `/databases/${id}`)).status).toBe(404);
-    expect(await containersOf(id)).toEqual([]);
+    expect(await containersOf(id, m.dataDir)).toEqual([]);
     expect(existsSync(volume)).toBe(false);
   });
 });

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { buildHost, type HostApp, type HostOverrides } from '../../../host/build-host.js';
+import { installationId } from '../../../src/services/index.js';
 import { bearer, tempDir, testConfig } from '../../helpers/host.js';
 
 const run = promisify(execFile);
@@ -56,9 +58,14 @@ export async function startModule(env: Record<string, string> = {}, dir?: string
 }
 
 /** Containers Podman holds for one instance id of this module. */
-export async function containersOf(instanceId: number, dataDirMarker?: string): Promise<string[]> {
-  const { stdout } = await run('podman', ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=io.flux.module=620600', '--filter', `label=io.flux.databases.instance=${instanceId}`]);
-  void dataDirMarker;
+/**
+ * The containers of instance `instanceId` of the module whose host keeps its data in `hostDataDir`
+ * (another module under test numbers its instances from 1 too).
+ */
+export async function containersOf(instanceId: number, hostDataDir: string): Promise<string[]> {
+  const installation = installationId(path.join(hostDataDir, 'modules', 'databases'));
+  const { stdout } = await run('podman', ['ps', '-a', '--format', '{{.Names}}', '--filter', 'label=io.flux.module=620600',
+    '--filter', `label=io.flux.databases.instance=${instanceId}`, '--filter', `label=io.flux.databases.installation=${installation}`]);
   return stdout.split('\n').filter(Boolean);
 }
 
