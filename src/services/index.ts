@@ -44,7 +44,6 @@ import { TlsService } from './security/tls-service.js';
 import { VolumeService } from './volume-service.js';
 import { BackupService } from './backup-service.js';
 import { SnapshotFiles } from './backups/snapshot-files.js';
-import type { AlertSink } from './monitoring/alert-sink.js';
 
 /**
  * Every service the routes call, built once per module context. A plain object: a new
@@ -152,8 +151,8 @@ export function createServices(ctx: ModuleContext, overrides: Partial<Services> 
     specs: container.deps.specs, readiness: container.deps.readiness, ownLabels, clock: background.clock,
     logger: ctx.logger.child({ service: 'backups' }), stallTimeoutMs: config.backupStallTimeoutS * 1000,
     importMaxBytes: config.importMaxMb * 1048576, safetyRetentionDays: config.backupRetentionDays,
-    // The alert service, once the module has one (drills and scheduled backups raise through it).
-    alerts: () => (services as { alerts?: AlertSink }).alerts,
+    // Failed drills and scheduled backups raise alerts through the alert service.
+    alerts: () => alerts,
     audit,
   }, background, instances);
   const services: Services = {
