@@ -41,8 +41,9 @@ export class SnapshotEncryptor extends Transform {
   private fill = 0;
   private index = 0;
 
-  constructor(moduleKey: Buffer) {
-    super();
+  /** `highWaterMark`: how much it holds on each side before a writer is asked to wait. */
+  constructor(moduleKey: Buffer, highWaterMark?: number) {
+    super(highWaterMark ? { highWaterMark } : {});
     const salt = randomBytes(16);
     this.header = Buffer.alloc(HEADER_BYTES);
     MAGIC.copy(this.header, 0);

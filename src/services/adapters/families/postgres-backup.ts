@@ -75,6 +75,8 @@ export class PostgresBackup implements BackupRole {
     const exported = new Promise<{ snapshot: string; count: () => Promise<Inventory> } | null>((r) => { ready = r; });
     const session = withPostgres({ host: e.host, port: e.port(PORT), user: e.username, password: e.password, database: e.database, tls: e.tls, applicationName: 'flux-backup' }, async (client) => {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // The counts run beside the dump: parallel workers would take the cores pg_dump needs.
+      await client.query('SET LOCAL max_parallel_workers_per_gather = 0');
       const { rows } = await client.query<{ s: string }>('SELECT pg_export_snapshot() AS s');
       ready({
         snapshot: rows[0]!.s,
