@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ function staleSocket(socketPath: string): void {
 async function fakePodman(where: string): Promise<string> {
   const bin = path.join(where, 'podman');
   await writeFile(bin, `#!/bin/sh
+pwd > "${where}/service-cwd"
 exec node -e 'require("http").createServer((q,s)=>s.end("OK")).listen(process.argv[1].replace("unix://",""))' "$4"
 `);
   await chmod(bin, 0o755);
@@ -76,6 +77,15 @@ describe('ensurePodmanService', () => {
     const result = await ensurePodmanService({ socketPath, logFile: path.join(d, 'logs', 'podman.log'), podmanBin: await fakePodman(d), timeoutMs: 10_000 });
     if (result.pid) cleanups.push(() => { try { process.kill(result.pid!); } catch { /* gone */ } });
     expect(result).toMatchObject({ started: true, reachable: true });
+  });
+
+  it('starts the service in /, so it outlives the directory the module was started in', async () => {
+    const d = await dir();
+    const socketPath = path.join(d, 'podman.sock');
+    const result = await ensurePodmanService({ socketPath, logFile: path.join(d, 'logs', 'podman.log'), podmanBin: await fakePodman(d), timeoutMs: 10_000 });
+    if (result.pid) cleanups.push(() => { try { process.kill(result.pid!); } catch { /* gone */ } });
+    expect(result).toMatchObject({ started: true, reachable: true });
+    expect((await readFile(path.join(d, 'service-cwd'), 'utf8')).trim()).toBe('/');
   });
 
   it('answers at once when the API already answers', async () => {

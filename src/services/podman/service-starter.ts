@@ -52,8 +52,11 @@ export async function ensurePodmanService(options: {
   await mkdir(path.dirname(socketPath), { recursive: true });
   await mkdir(path.dirname(logFile), { recursive: true, mode: 0o700 });
   const log = await open(logFile, 'a', 0o600);
+  // In '/', not the module's directory: the service outlives the module, and once the directory it
+  // started in is gone (a checkout replaced or removed) every container start fails with "write
+  // child: broken pipe" from the OCI runtime.
   const child = spawn(options.podmanBin ?? 'podman', ['system', 'service', '--time=0', `unix://${socketPath}`], {
-    detached: true, stdio: ['ignore', log.fd, log.fd],
+    detached: true, stdio: ['ignore', log.fd, log.fd], cwd: '/',
   });
   const spawnError = new Promise<Error>((resolve) => child.once('error', resolve));
   child.unref();
