@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABELS, MODULE_ID, TABLES } from '../../src/constants.js';
+import { ModuleError } from '../../src/errors.js';
 import { installationId } from '../../src/services/index.js';
 import { fakeHost, type FakeHost } from '../fakes/fake-host.js';
 
@@ -38,6 +39,21 @@ describe('per-instance networks (fake runtime)', () => {
     expect(new Set(subnets).size).toBe(20);
     for (const r of rows) expect((await h.api('DELETE', `/databases/${r.id}`)).status).toBe(200);
     expect(instanceNets()).toEqual([]);
+  });
+
+  it('a subnet Podman refuses but does not list (used on the host, as root\'s networks are to a rootless Podman) is skipped', async () => {
+    const a = await h.createRunning({ engine: 'redis', name: `rd-${uniq()}` });
+    const freed = h.runtime.networks.inspect(`${a.container_name}-net`)!.subnet!;
+    expect((await h.api('DELETE', `/databases/${a.id}`)).status).toBe(200);
+    // The subnet just freed is the next one picked; the host has it, so every create of it is refused.
+    const onHost = (args: unknown[]) => (args[0] as { subnet?: string }).subnet === freed;
+    const before = h.runtime.controls.calls.length;
+    h.runtime.controls.failNext('createNetwork', { match: onHost, times: 100, error: () => new ModuleError('INTERNAL', `subnet ${freed} is already used on the host or by another config`) });
+    const b = await h.createRunning({ engine: 'redis', name: `rd-${uniq()}` });
+    const netB = h.runtime.networks.inspect(`${b.container_name}-net`)!;
+    expect(netB.subnet).not.toBe(freed);
+    expect(h.runtime.controls.calls.slice(before).filter((c) => c.method === 'createNetwork' && onHost(c.args))).toHaveLength(1);
+    expect((await h.api('DELETE', `/databases/${b.id}`)).status).toBe(200);
   });
 
   it('a network of the instance\'s name that is not its own fails the create and is left alone', async () => {

@@ -32,6 +32,12 @@ export class InstanceNetworks {
   private taken?: Promise<Cidr[]>;
   /** Subnets of creates under way: picked synchronously, so concurrent creates never pick the same one. */
   private readonly inflight = new Set<Cidr>();
+  /**
+   * Subnets Podman refused although its own list does not hold them: used on the host by another
+   * Podman (a rootless one does not list root's networks, yet netavark refuses their subnets) or
+   * another program. Never tried again by this process.
+   */
+  private readonly refused: Cidr[] = [];
 
   constructor(private readonly options: InstanceNetworksOptions) {}
 
@@ -63,6 +69,7 @@ export class InstanceNetworks {
         if (existing) return this.adopt(existing, instanceId);
         if (attempt >= 4) throw err;
         // Most likely the subnet was taken behind our back: read what Podman has and try the next one.
+        this.refused.push(subnet);
         if (this.taken === loading) this.taken = undefined;
       } finally {
         this.inflight.delete(subnet);
@@ -105,7 +112,7 @@ export class InstanceNetworks {
   }
 
   private freeSubnet(taken: Cidr[]): Cidr {
-    const busy = [...taken, ...this.inflight];
+    const busy = [...taken, ...this.inflight, ...this.refused];
     for (const candidate of splitPool(this.options.pool ?? DEFAULT_INSTANCE_NET_POOL, PREFIX)) {
       if (!busy.some((t) => overlaps(t, candidate))) return candidate;
     }
