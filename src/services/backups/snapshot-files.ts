@@ -115,6 +115,9 @@ export class SnapshotFiles {
       async discard() {
         digest.destroy();
         await written.catch(() => undefined);
+        // The stream opens its file asynchronously: a dump that failed at once can get here before
+        // the file exists, and an rm then would leave the file the open creates after it.
+        if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
         await fs.rm(file, { force: true });
       },
     };
