@@ -50,10 +50,14 @@ backupRoundTrip({
     failure: /InfluxQL over HTTP failed: query interrupted/,
     async run({ c }) {
       const t = target(c);
-      const [header, ...rows] = (await csv(t, c.database, 'SHOW QUERIES')).split('\n');
-      const running = rows.find((l) => l.includes('GROUP BY *'));
-      if (!running) throw new Error('the dump\'s query is not running');
-      await influx(t, '-execute', `KILL QUERY ${running.split(',')[header!.split(',').indexOf('qid')]}`);
+      // The dump runs one SELECT per measurement: between two of them none is listed.
+      for (let attempt = 0; attempt < 200; attempt++) {
+        const [header, ...rows] = (await csv(t, c.database, 'SHOW QUERIES')).split('\n');
+        const running = rows.find((l) => l.includes('GROUP BY *'));
+        if (running) return void await influx(t, '-execute', `KILL QUERY ${running.split(',')[header!.split(',').indexOf('qid')]}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('the dump\'s query is not running');
     },
   },
   async write(c, marker) {
