@@ -64,8 +64,12 @@ export async function readAllCounters(docker: Docker, memory: CgroupMemory, sign
   const answer = await dial<LibpodStatsAnswer>(docker, 'GET', '/containers/stats', { stream: false }, undefined, signal);
   const stats = answer.Stats ?? (answer.Error !== undefined && answer.Error !== null ? await readEachRunning(docker, signal) : []);
   memory.retain(new Set(stats.map((s) => s.ContainerID ?? '')));
-  return Promise.all(stats.map(async (s) =>
-    toCounters(s, num(s.PIDs) > 0 && s.ContainerID ? await memory.inactiveFile(s.ContainerID) : null)));
+  return Promise.all(stats.map((s) => countersOf(s, memory)));
+}
+
+/** Counters with the page cache a running container's cgroup reports taken out of its memory. */
+async function countersOf(s: LibpodStats, memory: CgroupMemory): Promise<ContainerCounters> {
+  return toCounters(s, num(s.PIDs) > 0 && s.ContainerID ? await memory.inactiveFile(s.ContainerID) : null);
 }
 
 /** One container's libpod stats, or null when Podman cannot read it. */
@@ -89,7 +93,7 @@ export async function readStats(docker: Docker, memory: CgroupMemory, idOrName: 
   const reading = async () => {
     const found = await readOne(docker, idOrName, signal());
     if (!found) throw new ModuleError('NOT_FOUND', `read stats of ${idOrName} failed: no such container`);
-    return toCounters(found, num(found.PIDs) > 0 && found.ContainerID ? await memory.inactiveFile(found.ContainerID) : null);
+    return countersOf(found, memory);
   };
   const first = await reading();
   await new Promise((r) => setTimeout(r, STATS_SAMPLE_GAP_MS));
