@@ -50,11 +50,18 @@ backupRoundTrip({
     failure: /InfluxQL over HTTP failed: query interrupted/,
     async run({ c }) {
       const t = target(c);
-      // The dump runs one SELECT per measurement: between two of them none is listed.
-      for (let attempt = 0; attempt < 200; attempt++) {
+      // The dump runs one SELECT per measurement: between two of them none is listed, and one listed
+      // may end before the KILL reaches it (then the next measurement's is taken).
+      for (let attempt = 0; attempt < 400; attempt++) {
         const [header, ...rows] = (await csv(t, c.database, 'SHOW QUERIES')).split('\n');
         const running = rows.find((l) => l.includes('GROUP BY *'));
-        if (running) return void await influx(t, '-execute', `KILL QUERY ${running.split(',')[header!.split(',').indexOf('qid')]}`);
+        if (running) {
+          try {
+            return void await influx(t, '-execute', `KILL QUERY ${running.split(',')[header!.split(',').indexOf('qid')]}`);
+          } catch (err) {
+            if (!/no such query id/.test((err as Error).message)) throw err;
+          }
+        }
         await new Promise((r) => setTimeout(r, 25));
       }
       throw new Error('the dump\'s query is not running');
@@ -110,7 +117,8 @@ backupRoundTrip({
   },
   async grow(c) {
     const t = target(c);
-    const lines = Array.from({ length: 300_000 }, (_, i) => `load,shard=s${i % 50} a=${i},b=${i * 3}i,c="${'x'.repeat(40)}" ${1_600_000_000_000_000_000n + BigInt(i) * 1000n}`);
+    // Eight measurements, so that the dump runs one long SELECT after another for seconds.
+    const lines = Array.from({ length: 1_200_000 }, (_, i) => `load${i % 8},shard=s${i % 50} a=${i},b=${i * 3}i,c="${'x'.repeat(40)}" ${1_600_000_000_000_000_000n + BigInt(i) * 1000n}`);
     await importFile(t, ['# DML', `# CONTEXT-DATABASE:${c.database}`, '# CONTEXT-RETENTION-POLICY:autogen', ...lines, ''].join('\n'));
   },
 });
