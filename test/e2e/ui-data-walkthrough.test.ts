@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, screenshot } from './helpers/browser.js';
+import { expectAccessible, launchChromium, screenshot, signInPage } from './helpers/browser.js';
 import { ADMIN, READER, startUiHost, type UiHost } from './helpers/ui-host.js';
 
 const run = promisify(execFile);
@@ -24,16 +24,6 @@ function psql(sql: string, user = conn.username, password = conn.password) {
   }).then(({ stdout }) => stdout.trim());
 }
 
-async function signIn(context: BrowserContext, token: string): Promise<Page> {
-  const p = await context.newPage();
-  p.setDefaultTimeout(30_000);
-  await p.goto(`${host.url}/`);
-  await p.getByLabel('API token').fill(token);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { name: 'Databases', exact: true }).waitFor();
-  return p;
-}
-
 async function openTab(p: Page, label: string) {
   await p.getByRole('tab', { name: label }).click();
   await p.getByRole('tabpanel').waitFor();
@@ -48,7 +38,7 @@ beforeAll(async () => {
   conn = (await host.api('GET', `/databases/${id}/connection-string`)).body;
   await psql("create table e2e_items (id int primary key, note text); insert into e2e_items values (1, 'one'), (2, 'two'), (3, null)");
   browser = await launchChromium();
-  page = await signIn(await browser.newContext({ viewport: { width: 1280, height: 800 } }), ADMIN);
+  page = await signInPage(await browser.newContext({ viewport: { width: 1280, height: 800 } }), host.url, ADMIN);
   await page.goto(`${host.url}/databases/${id}`);
   await page.getByRole('heading', { level: 1 }).getByText('running', { exact: true }).waitFor();
 });
@@ -153,7 +143,7 @@ describe('the instance\'s data in Chromium against the real host, Podman and Pos
   it('a read-token session sees the snapshots and users, and no write control on any tab', async () => {
     const reader = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const p = await signIn(reader, READER);
+      const p = await signInPage(reader, host.url, READER);
       await p.goto(`${host.url}/databases/${id}`);
       const writeControls = async () => [
         ...(await p.getByRole('button', { name: WRITE_CONTROL }).allTextContents()),

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchChromium, screenshot } from './helpers/browser.js';
+import { expectAccessible, launchChromium, screenshot, signInPage } from './helpers/browser.js';
 import { ADMIN, READER, startUiHost, type UiHost } from './helpers/ui-host.js';
 
 const run = promisify(execFile);
@@ -17,16 +17,6 @@ let admin: BrowserContext;
 let page: Page;
 let instanceId: number | null = null;
 const nav = (p: Page, label: string) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label });
-
-async function signIn(context: BrowserContext, token: string): Promise<Page> {
-  const p = await context.newPage();
-  p.setDefaultTimeout(30_000);
-  await p.goto(`${host.url}/`);
-  await p.getByLabel('API token').fill(token);
-  await p.getByRole('button', { name: 'Sign in' }).click();
-  await p.getByRole('heading', { name: 'Databases', exact: true }).waitFor();
-  return p;
-}
 
 beforeAll(async () => {
   host = await startUiHost();
@@ -48,7 +38,7 @@ describe('the UI in Chromium against the real host and Podman', () => {
     await expectAccessible(p, 'the sign-in page');
     await screenshot(p, '01-sign-in');
     await p.close();
-    page = await signIn(admin, ADMIN);
+    page = await signInPage(admin, host.url, ADMIN);
     const cookies = await admin.cookies();
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite])).toEqual([['flux_session', true, 'Strict']]);
     expect(cookies[0]!.value).not.toContain(ADMIN);
@@ -137,7 +127,7 @@ describe('the UI in Chromium against the real host and Podman', () => {
   it('a read-token session sees the instance and is offered no write control', async () => {
     const reader = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
-      const p = await signIn(reader, READER);
+      const p = await signInPage(reader, host.url, READER);
       await p.getByRole('row').filter({ hasText: name }).waitFor();
       await p.getByText('read only').waitFor();
       const writeControls = async () => [

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import axe from 'axe-core';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -19,6 +19,17 @@ export function launchChromium(): Promise<Browser> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
   });
+}
+
+/** A new page of `context`, signed in at the host's sign-in form with `token`, on the Databases page. */
+export async function signInPage(context: BrowserContext, hostUrl: string, token: string): Promise<Page> {
+  const p = await context.newPage();
+  p.setDefaultTimeout(30_000);
+  await p.goto(`${hostUrl}/`);
+  await p.getByLabel('API token').fill(token);
+  await p.getByRole('button', { name: 'Sign in' }).click();
+  await p.getByRole('heading', { name: 'Databases', exact: true }).waitFor();
+  return p;
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
