@@ -4,7 +4,7 @@ import { useCreateInnerDatabase, useDropInnerDatabase, useInnerDatabases } from 
 import type { DatabaseEntry, InstanceView } from '../../types/api';
 import { ConfirmByName } from '../ui/confirm-by-name';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 function DropButton({ instanceId, db }: { instanceId: number; db: DatabaseEntry }) {
   const drop = useDropInnerDatabase(instanceId);
@@ -30,8 +30,7 @@ export function DatabasesCard({ instance, canWrite }: { instance: InstanceView; 
   return (
     <Card size="2">
       <Heading as="h2" size="3" mb="2">Databases inside the instance</Heading>
-      <ErrorCallout error={dbs.error} title="Databases could not be listed" />
-      {dbs.isPending ? <Loading /> : null}
+      <QueryState query={dbs} errorTitle="Databases could not be listed" />
       {dbs.data ? (
         <Table.Root size="1"><caption className="visually-hidden">Databases</caption>
           <Table.Body>

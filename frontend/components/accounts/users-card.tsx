@@ -4,8 +4,8 @@ import { useCreateUser, useDeleteUser, useRotate, useUsers } from '../../queries
 import type { CreateUserBody, InstanceView, UserEntry } from '../../types/api';
 import { ConfirmByName } from '../ui/confirm-by-name';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
 import { NewSecret } from './new-secret';
+import { QueryState } from '../ui/query-state';
 
 type Role = CreateUserBody['role'];
 const ROLES: { value: Role; label: string }[] = [
@@ -79,8 +79,7 @@ export function UsersCard({ instance, canWrite }: { instance: InstanceView; canW
   return (
     <Card size="2">
       <Heading as="h2" size="3" mb="2">Users</Heading>
-      <ErrorCallout error={users.error} title="Users could not be listed" />
-      {users.isPending ? <Loading /> : null}
+      <QueryState query={users} errorTitle="Users could not be listed" />
       {u ? (
         <div className="table-scroll">
           <Table.Root size="1"><caption className="visually-hidden">Users</caption>

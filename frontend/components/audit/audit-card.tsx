@@ -1,9 +1,8 @@
 import { Card, Flex, Heading, Text, TextField } from '@radix-ui/themes';
 import { useDeferredValue, useId, useState } from 'react';
 import { useAudit } from '../../queries/security';
-import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
 import { AuditTable } from './audit-table';
+import { QueryState } from '../ui/query-state';
 
 /** The audit trail (the System page: every instance; the instance page: its own), filtered by action. */
 export function AuditCard({ instanceId }: { instanceId: number | null }) {
@@ -22,8 +21,7 @@ export function AuditCard({ instanceId }: { instanceId: number | null }) {
         </Flex>
       </Flex>
       {!valid ? <Text as="p" size="1" color="red">An action is lower-case letters, digits and . _ -.</Text> : null}
-      <ErrorCallout error={audit.error} title="The audit trail could not be loaded" />
-      {audit.isPending ? <Loading /> : null}
+      <QueryState query={audit} errorTitle="The audit trail could not be loaded" />
       {audit.data ? <AuditTable records={audit.data} showInstance={instanceId === null} /> : null}
     </Card>
   );

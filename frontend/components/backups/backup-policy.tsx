@@ -4,7 +4,7 @@ import { formatDate } from '../../lib/format';
 import { useBackupPolicy, useSetBackupPolicy } from '../../queries/backups';
 import type { BackupPolicyBody } from '../../types/api';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 const DEFAULT: BackupPolicyBody = { schedule: '0 3 * * *', keep_last: 7, keep_daily: 7, keep_weekly: 4, keep_monthly: 3, verify: false };
 const KEEPS = [
@@ -36,8 +36,7 @@ export function BackupPolicyCard({ instanceId, canWrite }: { instanceId: number;
       <Text as="p" size="1" className="muted" mb="3">
         {current ? `Next run ${formatDate(policy.data?.next_run_at)} (UTC cron). Snapshots outside every retention rule are deleted after each run.` : 'No policy: snapshots are taken only on request.'}
       </Text>
-      <ErrorCallout error={policy.error} title="The policy could not be loaded" />
-      {policy.isPending ? <Loading /> : null}
+      <QueryState query={policy} errorTitle="The policy could not be loaded" />
       {!canWrite && current ? (
         <DataList.Root size="1">
           <DataList.Item><DataList.Label>Schedule</DataList.Label><DataList.Value className="mono">{current.schedule}</DataList.Value></DataList.Item>

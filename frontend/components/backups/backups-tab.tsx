@@ -3,10 +3,10 @@ import { formatDate, formatDuration } from '../../lib/format';
 import { useBackupOperations, useSnapshotAction, useSnapshots } from '../../queries/backups';
 import type { TabProps } from '../../pages/detail-tabs';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
 import { BackupPolicyCard } from './backup-policy';
 import { CloneCard, ImportCard } from './clone-import';
 import { SnapshotTable } from './snapshot-table';
+import { QueryState } from '../ui/query-state';
 
 function OperationsCard({ instanceId }: { instanceId: number }) {
   const ops = useBackupOperations(instanceId);
@@ -56,8 +56,7 @@ export default function BackupsTab({ instance, engine, canWrite }: TabProps) {
         </Flex>
         {restoring ? <Text as="p" size="2" color="blue" mb="2" role="status">Restoring: the instance is back once its engine answers.</Text> : null}
         <ErrorCallout error={take.error} title="No snapshot taken" />
-        <ErrorCallout error={snapshots.error} title="Snapshots could not be loaded" />
-        {snapshots.isPending ? <Loading /> : null}
+        <QueryState query={snapshots} errorTitle="Snapshots could not be loaded" />
         {snapshots.data ? <SnapshotTable instance={instance} snapshots={snapshots.data} canWrite={canWrite} restoreSupported={restoreSupported} /> : null}
       </Card>
       <BackupPolicyCard instanceId={instance.id} canWrite={canWrite} />

@@ -4,9 +4,8 @@ import { formatBytes } from '../../lib/format';
 import { useTables } from '../../queries/browse';
 import type { TabProps } from '../../pages/detail-tabs';
 import type { TablesView } from '../../types/api';
-import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
 import { TableDetail } from './table-detail';
+import { QueryState } from '../ui/query-state';
 
 type Obj = TablesView['objects'][number];
 const count = new Intl.NumberFormat();
@@ -37,8 +36,7 @@ export default function DataTab({ instance }: TabProps) {
             </Flex>
           </form>
         ) : null}
-        <ErrorCallout error={tables.error} title="The engine's objects could not be listed" />
-        {tables.isPending ? <Loading /> : null}
+        <QueryState query={tables} errorTitle="The engine's objects could not be listed" />
         {t && !t.objects.length ? <Text size="2" color="gray">None{applied ? ' match' : ''}.</Text> : null}
         {t?.objects.length ? (
           <div className="object-list">

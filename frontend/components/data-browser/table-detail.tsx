@@ -2,8 +2,7 @@ import { Badge, Button, Card, Flex, Heading, Select, Table, Text } from '@radix-
 import { useId, useState } from 'react';
 import { useTableData, useTableSchema, type SamplePage } from '../../queries/browse';
 import type { TablesView } from '../../types/api';
-import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 const LIMITS = [50, 100, 500, 1000];
 
@@ -22,8 +21,7 @@ export function TableDetail({ instanceId, object }: { instanceId: number; object
     <Flex direction="column" gap="4" minWidth="0">
       <Card size="2">
         <Heading as="h2" size="3" mb="2">{object.schema ? `${object.schema}.` : ''}{object.name} <Badge ml="2">{object.kind}</Badge></Heading>
-        <ErrorCallout error={schema.error} title="Schema unavailable" />
-        {schema.isPending ? <Loading /> : null}
+        <QueryState query={schema} errorTitle="Schema unavailable" />
         {s?.columns.length ? (
           <div className="table-scroll">
             <Table.Root size="1">
@@ -61,8 +59,7 @@ export function TableDetail({ instanceId, object }: { instanceId: number; object
             <Button type="button" variant="soft" disabled={!d || d.rows.length < page.limit} onClick={() => setPage({ ...page, offset: page.offset + page.limit })}>Next</Button>
           </Flex>
         </Flex>
-        <ErrorCallout error={data.error} title="Rows unavailable" />
-        {data.isPending ? <Loading /> : null}
+        <QueryState query={data} errorTitle="Rows unavailable" />
         {d ? (
           <>
             <Text as="p" size="1" color="gray" mb="1" role="status">

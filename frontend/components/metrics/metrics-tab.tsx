@@ -5,8 +5,8 @@ import { formatFigure, metricLabel } from '../../lib/units';
 import { useMetrics } from '../../queries/monitoring';
 import type { TabProps } from '../../pages/detail-tabs';
 import type { HealthRange } from '../../types/api';
-import { ErrorCallout } from '../ui/error-callout';
 import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 // The chart library loads with the first chart on screen.
 const MetricChart = lazy(() => import('./metric-chart'));
@@ -28,8 +28,7 @@ export default function MetricsTab({ instance }: TabProps) {
           {RANGES.map((r) => <SegmentedControl.Item key={r} value={r}>{r}</SegmentedControl.Item>)}
         </SegmentedControl.Root>
       </Flex>
-      <ErrorCallout error={metrics.error} title="Metrics could not be loaded" />
-      {metrics.isPending ? <Loading label="Loading metrics" /> : null}
+      <QueryState query={metrics} errorTitle="Metrics could not be loaded" loadingLabel="Loading metrics" />
       {m?.current?.engine_error ? (
         <Callout.Root color="amber" size="1"><Callout.Text>The engine's own figures are missing from the latest sample: {m.current.engine_error}</Callout.Text></Callout.Root>
       ) : null}

@@ -5,7 +5,7 @@ import { formatDate } from '../../lib/format';
 import { useInstanceTls, useReplaceTls } from '../../queries/security';
 import type { TabProps } from '../../pages/detail-tabs';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 const APPLIED = { reloaded: 'the engine re-read its files', restarted: 'the engine was restarted to read them', at_next_start: 'the instance is stopped: it serves it at its next start' } as const;
 /** A PEM file as the API takes it: base64 of its text. */
@@ -51,8 +51,7 @@ export default function TlsTab({ instance, canWrite }: TabProps) {
           <Heading as="h2" size="3">Certificate {t ? <Badge ml="2" color={t.enabled ? 'green' : 'gray'}>{t.enabled ? 'TLS on' : 'TLS off'}</Badge> : null}</Heading>
           <RadixLink href={`${API_BASE}/tls/ca`} download="flux-databases-ca.pem" size="2">Download the module's CA certificate</RadixLink>
         </Flex>
-        <ErrorCallout error={tls.error} title="The certificate could not be read" />
-        {tls.isPending ? <Loading /> : null}
+        <QueryState query={tls} errorTitle="The certificate could not be read" />
         {t && t.enabled ? (
           <DataList.Root size="1">
             <DataList.Item><DataList.Label>Issued by</DataList.Label><DataList.Value>{t.origin === 'module' ? 'the module\'s CA' : 'the operator'} · {t.issuer}</DataList.Value></DataList.Item>

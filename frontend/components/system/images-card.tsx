@@ -5,7 +5,7 @@ import { useImages, usePullImage } from '../../queries/images';
 import { useCanWrite } from '../../queries/session';
 import type { ImageEntry } from '../../types/api';
 import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 function PullCell({ image }: { image: ImageEntry }) {
   const p = image.pull;
@@ -46,8 +46,7 @@ export function ImagesCard() {
   return (
     <Card size="2">
       <Heading as="h2" size="4" mb="3">Engine images</Heading>
-      <ErrorCallout error={images.error} title="Images could not be listed" />
-      {images.isPending ? <Loading /> : null}
+      <QueryState query={images} errorTitle="Images could not be listed" />
       {images.data ? (
         <div className="table-scroll">
           <Table.Root size="1">

@@ -1,9 +1,8 @@
 import { Badge, Card, Code, DataList, Flex, Heading, Progress, Text } from '@radix-ui/themes';
 import { useCanWrite } from '../../queries/session';
 import { usePodmanStatus } from '../../queries/system';
-import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
 import { InstallPodmanButton } from './install-podman-button';
+import { QueryState } from '../ui/query-state';
 
 const STEP_COLOR = { ok: 'green', warn: 'amber', fail: 'red', skipped: 'gray', running: 'blue', pending: 'gray' } as const;
 
@@ -16,8 +15,7 @@ export function PodmanCard() {
   return (
     <Card size="2">
       <Heading as="h2" size="4" mb="3">Podman</Heading>
-      <ErrorCallout error={podman.error} title="Podman status could not be read" />
-      {podman.isPending ? <Loading /> : null}
+      <QueryState query={podman} errorTitle="Podman status could not be read" />
       {p ? (
         <Flex direction="column" gap="3">
           <DataList.Root size="2">

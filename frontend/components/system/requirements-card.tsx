@@ -1,7 +1,6 @@
 import { Badge, Card, Code, Heading, Table, Text } from '@radix-ui/themes';
 import { useRequirements } from '../../queries/system';
-import { ErrorCallout } from '../ui/error-callout';
-import { Loading } from '../ui/loading';
+import { QueryState } from '../ui/query-state';
 
 export const LEVEL_COLOR = { ok: 'green', warn: 'amber', fail: 'red' } as const;
 
@@ -13,8 +12,7 @@ export function RequirementsCard() {
       <Heading as="h2" size="4" mb="3">
         Requirements {req.data ? <Badge color={LEVEL_COLOR[req.data.verdict]} ml="2">{req.data.verdict}</Badge> : null}
       </Heading>
-      <ErrorCallout error={req.error} title="Requirements could not be read" />
-      {req.isPending ? <Loading /> : null}
+      <QueryState query={req} errorTitle="Requirements could not be read" />
       {req.data ? (
         <div className="table-scroll">
           <Table.Root size="1">
