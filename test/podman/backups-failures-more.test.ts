@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importDump, lastOperationId, run, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './helpers/backup-steps.js';
+import { drill, importDump, lastOperationId, run, snapshot, snapshotFiles, startModuleOnSmallBackupDisk, waitOperation, waitSnapshot } from './helpers/backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
 // The failures of backups-failures.test.ts on MariaDB and Redis, with their stock clients: a full
@@ -13,6 +12,7 @@ import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/m
 const suffix = randomBytes(3).toString('hex');
 let m: ModuleUnderTest;
 let backupDir: string;
+let close: (() => Promise<void>) | undefined;
 interface Made { id: number; container: string; client: { argv: string[]; env?: Record<string, string> }; uri: string }
 let maria: Made;
 let redis: Made;
@@ -42,30 +42,14 @@ async function redisFill(d: Made, prefix: string, n: number): Promise<void> {
 }
 const redisSum = (d: Made) => cli(d, 'EVAL', "local k = redis.call('KEYS', 'known:*'); table.sort(k); local v = {} for _, x in ipairs(k) do v[#v + 1] = x .. '=' .. redis.call('GET', x) end return #k .. ':' .. redis.sha1hex(table.concat(v, ','))", '0');
 
-async function drilled(mod: ModuleUnderTest, id: number, sid: number, until: (s: any) => boolean): Promise<any> {
-  expect((await mod.api('POST', `/databases/${id}/snapshots/${sid}/verify`)).status).toBe(202);
-  return eventually(async () => {
-    const s = (await mod.api('GET', `/databases/${id}/snapshots/${sid}`)).body;
-    if (!until(s)) throw new Error(`drill of ${sid}: ${JSON.stringify(s.drill)}`);
-    return s;
-  }, 300_000);
-}
-
 beforeAll(async () => {
-  backupDir = await mkdtemp(path.join(os.tmpdir(), 'flux-e2e-backups-tmpfs-'));
-  await run('mount', ['-t', 'tmpfs', '-o', 'size=8m,mode=0700', 'tmpfs', backupDir]);
-  m = await startModule({ FLUX_DATABASES_BACKUP_DIR: backupDir });
+  ({ m, backupDir, close } = await startModuleOnSmallBackupDisk('8m'));
   maria = await create(m, 'mariadb', `b10-more-ma-${suffix}`);
   await sql(maria, "CREATE TABLE items (id INT PRIMARY KEY, v VARCHAR(64)); INSERT INTO items SELECT seq, MD5(seq) FROM seq_1_to_1000; INSERT INTO items VALUES (0, 'known-plaintext-row')");
   redis = await create(m, 'redis', `b10-more-rd-${suffix}`);
   await redisFill(redis, 'known:', 200);
 }, 300_000);
-afterAll(async () => {
-  for (const i of (await m?.api('GET', '/databases'))?.body ?? []) await m.api('DELETE', `/databases/${i.id}`);
-  await m?.close();
-  await run('umount', [backupDir]).catch(() => undefined);
-  await rm(backupDir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 describe('a full backup disk fails the snapshot cleanly and leaves the earlier ones intact', () => {
   it.each([
@@ -83,7 +67,7 @@ describe('a full backup disk fails the snapshot cleanly and leaves the earlier o
     expect(await readdir(path.join(backupDir, `instance-${d.id}`))).toEqual([expect.stringMatching(new RegExp(`^snapshot-${small.id}\\.`))]);
     await unfill();
     // The earlier snapshot still restores and counts as it did: its drill passes.
-    const s = await drilled(m, d.id, small.id, (x) => Boolean(x.drill?.status));
+    const s = await drill(m, d.id, small.id);
     expect(s.drill, JSON.stringify(s.drill)).toMatchObject({ status: 'passed' });
   }, 600_000);
 });
@@ -177,7 +161,7 @@ describe('a damaged snapshot file', () => {
     const damaged = Buffer.from(file.bytes);
     damaged[Math.floor(damaged.length / 2)]! ^= 0x01;
     await writeFile(file.file, damaged);
-    const s = await drilled(m, d.id, good.id, (x) => x.drill?.status === 'failed');
+    const s = await drill(m, d.id, good.id, (x) => x.drill?.status === 'failed');
     expect(s.drill.message).toMatch(/damaged|authenticate|SHA-256/);
     const alerts = (await m.api('GET', `/alerts?instance=${d.id}`)).body;
     expect(alerts.find((a: any) => a.rule === 'backup_drill_failed' && a.state === 'firing'), JSON.stringify(alerts)).toBeDefined();

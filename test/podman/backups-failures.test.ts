@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, importDump, lastOperationId, run, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './helpers/backup-steps.js';
+import { drill, eventually, importDump, lastOperationId, run, snapshot, snapshotFiles, startModuleOnSmallBackupDisk, waitOperation, waitSnapshot } from './helpers/backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
 // What must never be reported as success, on real engines: a dump whose tool is killed mid-stream,
@@ -12,6 +11,7 @@ import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/m
 const suffix = randomBytes(3).toString('hex');
 let m: ModuleUnderTest;
 let backupDir: string;
+let close: (() => Promise<void>) | undefined;
 let pg: { id: number; uri: string; container: string };
 let redis: { id: number; uri: string };
 
@@ -29,19 +29,12 @@ async function create(engine: string, name: string, version = STANDIN_VERSIONS[e
 }
 
 beforeAll(async () => {
-  backupDir = await mkdtemp(path.join(os.tmpdir(), 'flux-e2e-backups-tmpfs-'));
-  await run('mount', ['-t', 'tmpfs', '-o', 'size=4m,mode=0700', 'tmpfs', backupDir]);
-  m = await startModule({ FLUX_DATABASES_BACKUP_DIR: backupDir });
+  ({ m, backupDir, close } = await startModuleOnSmallBackupDisk('4m'));
   pg = await create('postgresql', `b10-fail-pg-${suffix}`);
   await psql(pg.uri, 'CREATE TABLE items (id int PRIMARY KEY, v text)', 'INSERT INTO items SELECT g, md5(g::text) FROM generate_series(1, 1000) g');
   redis = await create('redis', `b10-fail-rd-${suffix}`);
 }, 300_000);
-afterAll(async () => {
-  for (const i of (await m?.api('GET', '/databases'))?.body ?? []) await m.api('DELETE', `/databases/${i.id}`);
-  await m?.close();
-  await run('umount', [backupDir]).catch(() => undefined);
-  await rm(backupDir, { recursive: true, force: true });
-});
+afterAll(async () => close?.());
 
 describe('backups that fail say so', () => {
   let small: any;
@@ -58,12 +51,7 @@ describe('backups that fail say so', () => {
     expect(names).toEqual([`snapshot-${small.id}.dump.enc`]);
     await psql(pg.uri, 'DROP TABLE filler');
     // The earlier snapshot still verifies end to end: a drill restores it and counts its rows.
-    await m.api('POST', `/databases/${pg.id}/snapshots/${small.id}/verify`);
-    const drilled = await eventually(async () => {
-      const s = (await m.api('GET', `/databases/${pg.id}/snapshots/${small.id}`)).body;
-      if (!s.drill.status) throw new Error('drill running');
-      return s;
-    }, 300_000);
+    const drilled = await drill(m, pg.id, small.id);
     expect(drilled.drill, JSON.stringify(drilled.drill)).toMatchObject({ status: 'passed' });
   }, 600_000);
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  eventually, exportTo, freshContainer, imageOf, importDump, lastOperationId, restore, run, snapshot, snapshotFiles, waitOperation,
+  drill, eventually, exportTo, freshContainer, imageOf, importCompleted, restore, run, snapshot, snapshotFiles, waitOperation,
 } from './helpers/backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
@@ -119,22 +119,12 @@ describe.each(['mariadb', 'mysql'])('%s backups through the API', (engine) => {
     const dumper = engine === 'mariadb' ? 'mariadb-dump' : 'mysqldump';
     const { stdout } = await run('podman', ['exec', '-e', 'MYSQL_PWD=stock-pw', source.name, dumper, '--protocol=TCP', '-h127.0.0.1', '-uroot', '--routines', '--triggers', '--events', '--databases', 'app'],
       { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
-    const after = await lastOperationId(m, id);
-    const res = await importDump(m, id, stdout as unknown as Buffer);
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    const op = await waitOperation(m, id, 'import', after);
-    expect(op, JSON.stringify(op)).toMatchObject({ status: 'completed' });
-    await m.waitFor(id, ['running']);
+    await importCompleted(m, id, stdout as unknown as Buffer);
     expect(await checksum(client)).toBe(expected);
   }, 600_000);
 
   it('a drill passes on the snapshot', async () => {
-    expect((await m.api('POST', `/databases/${id}/snapshots/${first.id}/verify`)).status).toBe(202);
-    const drilled = await eventually(async () => {
-      const s = (await m.api('GET', `/databases/${id}/snapshots/${first.id}`)).body;
-      if (!s.drill.status) throw new Error('drill still running');
-      return s;
-    }, 300_000);
+    const drilled = await drill(m, id, first.id);
     expect(drilled.drill, JSON.stringify(drilled.drill)).toMatchObject({ status: 'passed' });
   }, 600_000);
 });

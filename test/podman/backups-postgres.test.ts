@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  eventually, exportTo, freshContainer, imageOf, importDump, lastOperationId, restore, run, snapshot, snapshotFiles, waitOperation, waitSnapshot,
+  drill, eventually, exportTo, freshContainer, imageOf, importCompleted, importDump, restore, run, snapshot, snapshotFiles, waitOperation, waitSnapshot,
 } from './helpers/backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './helpers/module-under-test.js';
 
@@ -128,13 +128,7 @@ describe.each(['postgresql', 'timescaledb'])('%s backups through the API', (engi
     const expected = await checksum(sourceUri, engine);
     const { stdout } = await run('podman', ['exec', '-e', 'PGPASSWORD=stock-pw', source.name, 'pg_dump', '-h', '127.0.0.1', '-U', 'postgres', '-Fc', 'postgres'],
       { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
-    const after = await lastOperationId(m, id);
-    const res = await importDump(m, id, stdout as unknown as Buffer);
-    expect(res.status, JSON.stringify(res.body)).toBe(202);
-    expect(res.body.snapshot).toMatchObject({ kind: 'import', status: 'completed' });
-    const op = await waitOperation(m, id, 'import', after);
-    expect(op, JSON.stringify(op)).toMatchObject({ status: 'completed' });
-    await m.waitFor(id, ['running']);
+    await importCompleted(m, id, stdout as unknown as Buffer);
     expect(await checksum(uri, engine)).toBe(expected);
     // Not a dump of this engine: refused before anything is stored.
     const bad = await importDump(m, id, Buffer.from('REDIS0011 definitely not a pg_dump archive'));
@@ -142,24 +136,13 @@ describe.each(['postgresql', 'timescaledb'])('%s backups through the API', (engi
   }, 600_000);
 
   it('a drill passes on a good snapshot and fails on a damaged file, which never counts as good', async () => {
-    const good = await m.api('POST', `/databases/${id}/snapshots/${first.id}/verify`);
-    expect(good.status).toBe(202);
-    const passed = await eventually(async () => {
-      const s = (await m.api('GET', `/databases/${id}/snapshots/${first.id}`)).body;
-      if (!s.drill.status) throw new Error('drill still running');
-      return s;
-    }, 300_000);
+    const passed = await drill(m, id, first.id);
     expect(passed.drill, JSON.stringify(passed.drill)).toMatchObject({ status: 'passed' });
     const file = (await snapshotFiles(path.join(m.dataDir, 'modules', 'databases', 'backups'), id)).find((f) => f.file.includes(`snapshot-${first.id}.`))!;
     const damaged = Buffer.from(file.bytes);
     damaged[Math.floor(damaged.length / 2)]! ^= 0xff;
     await writeFile(file.file, damaged);
-    await m.api('POST', `/databases/${id}/snapshots/${first.id}/verify`);
-    const failed = await eventually(async () => {
-      const s = (await m.api('GET', `/databases/${id}/snapshots/${first.id}`)).body;
-      if (s.drill.status !== 'failed') throw new Error('drill not failed yet');
-      return s;
-    }, 300_000);
+    const failed = await drill(m, id, first.id, (s) => s.drill?.status === 'failed');
     expect(failed.drill.message).toMatch(/damaged|authenticate|SHA-256/);
     // The failed drill raised its alert.
     const alerts = (await m.api('GET', `/alerts?instance=${id}`)).body;

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, exportTo, imageOf, importDump, lastOperationId, restore, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './backup-steps.js';
+import { drill, eventually, exportTo, imageOf, importCompleted, importDump, restore, snapshot, snapshotFiles, waitOperation, waitSnapshot } from './backup-steps.js';
 import { startModule, STANDIN_VERSIONS, type ModuleUnderTest } from './module-under-test.js';
 
 /** What GET /connection-string returns, which the kits' stock clients run with. */
@@ -120,13 +120,7 @@ export function backupRoundTrip(kit: BackupKit): void {
     }, 600_000);
 
     it('a drill passes on a good snapshot', async () => {
-      const started = await m.api('POST', `/databases/${id}/snapshots/${first.id}/verify`);
-      expect(started.status, JSON.stringify(started.body)).toBe(202);
-      const done = await eventually(async () => {
-        const s = (await m.api('GET', `/databases/${id}/snapshots/${first.id}`)).body;
-        if (!s.drill?.status) throw new Error('drill still running');
-        return s;
-      }, 300_000);
+      const done = await drill(m, id, first.id);
       expect(done.drill, JSON.stringify(done.drill)).toMatchObject({ status: 'passed' });
     }, 600_000);
 
@@ -136,13 +130,7 @@ export function backupRoundTrip(kit: BackupKit): void {
         const dir = await mkdtemp(path.join(os.tmpdir(), 'flux-stock-dump-'));
         try {
           const dump = await stock.make(dir);
-          const after = await lastOperationId(m, id);
-          const res = await importDump(m, id, dump);
-          expect(res.status, JSON.stringify(res.body)).toBe(202);
-          expect(res.body.snapshot).toMatchObject({ kind: 'import', status: 'completed' });
-          const op = await waitOperation(m, id, 'import', after);
-          expect(op, JSON.stringify(op)).toMatchObject({ status: 'completed' });
-          await m.waitFor(id, ['running']);
+          await importCompleted(m, id, dump);
           await stock.check(await connection(id));
           const kinds = (await m.api('GET', `/databases/${id}/snapshots`)).body.snapshots.map((s: any) => s.kind);
           expect(kinds.filter((k: string) => k === 'pre_restore').length).toBeGreaterThanOrEqual(2);

@@ -1,16 +1,35 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'vitest';
 import { bearer } from '../../helpers/host.js';
-import { ADMIN, type ModuleUnderTest } from './module-under-test.js';
+import { ADMIN, startModule, type ModuleUnderTest } from './module-under-test.js';
 import { TEST_RUN_LABEL } from './podman-env.js';
 
 export const run = promisify(execFile);
 const MOUNT = '/api/modules/databases';
+
+/**
+ * The module with its backups directory on a tmpfs of `size` (`4m`): a backup disk that fills up.
+ * `close` deletes every instance, stops the module and unmounts the disk.
+ */
+export async function startModuleOnSmallBackupDisk(size: string): Promise<{ m: ModuleUnderTest; backupDir: string; close(): Promise<void> }> {
+  const backupDir = await mkdtemp(path.join(os.tmpdir(), 'flux-e2e-backups-tmpfs-'));
+  await run('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', backupDir]);
+  const m = await startModule({ FLUX_DATABASES_BACKUP_DIR: backupDir });
+  return {
+    m, backupDir,
+    async close() {
+      for (const i of (await m.api('GET', '/databases')).body ?? []) await m.api('DELETE', `/databases/${i.id}`);
+      await m.close();
+      await run('umount', [backupDir]).catch(() => undefined);
+      await rm(backupDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** Polls a snapshot until it is no longer running. */
 export async function waitSnapshot(m: ModuleUnderTest, id: number, sid: number, timeoutMs = 300_000): Promise<any> {
@@ -77,6 +96,29 @@ export async function importDump(m: ModuleUnderTest, id: number, dump: Buffer): 
     method: 'POST', url: `${MOUNT}/databases/${id}/import`, headers: { ...bearer(ADMIN), 'content-type': 'application/octet-stream' }, payload: dump,
   });
   return { status: res.statusCode, body: res.json() };
+}
+
+/** Imports a dump and waits until its operation completed and the instance runs again; returns the import's answer. */
+export async function importCompleted(m: ModuleUnderTest, id: number, dump: Buffer): Promise<{ status: number; body: any }> {
+  const after = await lastOperationId(m, id);
+  const res = await importDump(m, id, dump);
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.body.snapshot).toMatchObject({ kind: 'import', status: 'completed' });
+  const op = await waitOperation(m, id, 'import', after);
+  expect(op, JSON.stringify(op)).toMatchObject({ status: 'completed' });
+  await m.waitFor(id, ['running']);
+  return res;
+}
+
+/** Starts a drill of a snapshot and waits until `until` holds of it (by default: the drill has an outcome). */
+export async function drill(m: ModuleUnderTest, id: number, sid: number, until: (s: any) => boolean = (s) => Boolean(s.drill?.status)): Promise<any> {
+  const started = await m.api('POST', `/databases/${id}/snapshots/${sid}/verify`);
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  return eventually(async () => {
+    const s = (await m.api('GET', `/databases/${id}/snapshots/${sid}`)).body;
+    if (!until(s)) throw new Error(`drill of ${sid}: ${JSON.stringify(s.drill)}`);
+    return s;
+  }, 300_000);
 }
 
 /** The snapshot files of an instance on disk: mode and contents. */
