@@ -24,6 +24,14 @@ describe('snapshot files: chunked AES-256-GCM under an HKDF key', () => {
     expect((await open(file)).equals(plain)).toBe(true);
   });
 
+  it('opens a file of 64 KiB chunks, the size files were written with before 1 MiB', async () => {
+    const plain = randomBytes(3 * 64 * 1024 + 5);
+    const file = await through(new SnapshotEncryptor(key, { chunkBytes: 64 * 1024 }), plain);
+    expect(file.readUInt32BE(8)).toBe(64 * 1024);
+    expect(file.length).toBe(36 + plain.length + 4 * 16);
+    expect((await open(file)).equals(plain)).toBe(true);
+  });
+
   it('two files of the same dump share no ciphertext (a salt per file)', async () => {
     const plain = Buffer.alloc(1000, 7);
     expect((await seal(plain)).subarray(36).equals((await seal(plain)).subarray(36))).toBe(false);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Transform, type Readable, type Writable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { keyIdOf, SnapshotDecryptor, SnapshotEncryptor, SnapshotFileError } from './snapshot-cipher.js';
 
@@ -35,21 +35,16 @@ export interface StoredSnapshot {
  */
 const BUFFER_BYTES = 4 * 1024 * 1024;
 
-/** Counts and hashes what passes through. */
-class Digest extends Transform {
+/** The plain dump's SHA-256, size and first bytes, taken as it goes into the cipher. */
+class PlainTally {
   readonly hash = createHash('sha256');
   bytes = 0;
   head = Buffer.alloc(0);
 
-  constructor() {
-    super({ highWaterMark: BUFFER_BYTES });
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, done: (e?: Error | null, d?: Buffer) => void): void {
+  add(chunk: Buffer): void {
     this.hash.update(chunk);
     if (this.head.length < 64) this.head = Buffer.concat([this.head, chunk.subarray(0, 64 - this.head.length)]);
     this.bytes += chunk.length;
-    done(null, chunk);
   }
 }
 
@@ -92,28 +87,29 @@ export class SnapshotFiles {
     const dir = this.instanceDir(instanceId);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const file = this.pathFor(instanceId, snapshotId, extension);
-    const digest = new Digest();
+    const tally = new PlainTally();
+    const encryptor = new SnapshotEncryptor(key, { highWaterMark: BUFFER_BYTES, onPlain: (chunk) => tally.add(chunk) });
     // Created exclusively (an id is never reused); fsync'ed through a second descriptor once written.
     const sink = createWriteStream(file, { flags: 'wx', mode: 0o600, highWaterMark: 1024 * 1024 });
-    const written = pipeline(digest, new SnapshotEncryptor(key, BUFFER_BYTES), sink);
+    const written = pipeline(encryptor, sink);
     written.catch(() => undefined);
     return {
-      path: file, out: digest, bytes: () => digest.bytes, head: () => digest.head,
+      path: file, out: encryptor, bytes: () => tally.bytes, head: () => tally.head,
       async finish() {
-        digest.end();
+        encryptor.end();
         await written;
         const handle = await fs.open(file, 'r');
         try {
           await handle.sync();
           const { size } = await handle.stat();
           await syncDir(dir);
-          return { sha256: digest.hash.digest('hex'), sizeBytes: digest.bytes, storedBytes: size, keyId: keyIdOf(key) };
+          return { sha256: tally.hash.digest('hex'), sizeBytes: tally.bytes, storedBytes: size, keyId: keyIdOf(key) };
         } finally {
           await handle.close();
         }
       },
       async discard() {
-        digest.destroy();
+        encryptor.destroy();
         await written.catch(() => undefined);
         // The stream opens its file asynchronously: a dump that failed at once can get here before
         // the file exists, and an rm then would leave the file the open creates after it.
