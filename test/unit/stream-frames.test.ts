@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameDemuxer, TailBuffer } from '../../src/services/runtime/stream-frames.js';
+import { FrameDemuxer, OutputSlab, TailBuffer } from '../../src/services/runtime/stream-frames.js';
 
 const frame = (stream: number, payload: string) => {
   const h = Buffer.alloc(8);
@@ -32,5 +32,22 @@ describe('TailBuffer', () => {
     const t = new TailBuffer(10);
     for (const s of ['aaaa', 'bbbb', 'cccc', 'dd']) t.push(Buffer.from(s));
     expect(t.toString()).toBe('bbbbccccdd');
+  });
+});
+
+describe('OutputSlab', () => {
+  it('hands back each read as one copy that later reads into the same buffer do not change', () => {
+    const slab = new OutputSlab(8);
+    const reused = Buffer.alloc(6);
+    const taken: Buffer[] = [];
+    for (const read of [['ab', 'cd'], ['efg'], ['hijklm'], ['n', 'opqrstuvw', 'x']]) {
+      for (const piece of read) {
+        reused.fill(0).write(piece.slice(0, 6));
+        slab.append(piece.length <= 6 ? reused.subarray(0, piece.length) : Buffer.from(piece));
+      }
+      taken.push(slab.take()!);
+    }
+    expect(taken.map(String)).toEqual(['abcd', 'efg', 'hijklm', 'nopqrstuvwx']);
+    expect(slab.take()).toBeUndefined();
   });
 });

@@ -88,3 +88,35 @@ export class StallWatch {
     clearTimeout(this.timer);
   }
 }
+
+/**
+ * Gathers the stdout payloads of one read into a copy that outlives the reused read buffer:
+ * slices of 1 MiB slabs, a new slab only when one is full, so a read costs no allocation.
+ */
+export class OutputSlab {
+  private slab = Buffer.allocUnsafe(0);
+  private start = 0;
+  private end = 0;
+  private spilled: Buffer[] = [];
+
+  constructor(private readonly slabBytes = 1024 * 1024) {}
+
+  append(payload: Buffer): void {
+    if (this.end + payload.length > this.slab.length) {
+      if (this.end > this.start) this.spilled.push(this.slab.subarray(this.start, this.end));
+      this.slab = Buffer.allocUnsafe(Math.max(this.slabBytes, payload.length));
+      this.start = this.end = 0;
+    }
+    this.end += payload.copy(this.slab, this.end);
+  }
+
+  /** What was appended since the last take, as one buffer, or undefined when nothing was. */
+  take(): Buffer | undefined {
+    const current = this.end > this.start ? this.slab.subarray(this.start, this.end) : undefined;
+    this.start = this.end;
+    if (this.spilled.length === 0) return current;
+    const all = Buffer.concat(current ? [...this.spilled, current] : this.spilled);
+    this.spilled = [];
+    return all;
+  }
+}
