@@ -97,26 +97,25 @@ export class OutputSlab {
   private slab = Buffer.allocUnsafe(0);
   private start = 0;
   private end = 0;
-  private spilled: Buffer[] = [];
 
   constructor(private readonly slabBytes = 1024 * 1024) {}
 
   append(payload: Buffer): void {
     if (this.end + payload.length > this.slab.length) {
-      if (this.end > this.start) this.spilled.push(this.slab.subarray(this.start, this.end));
-      this.slab = Buffer.allocUnsafe(Math.max(this.slabBytes, payload.length));
-      this.start = this.end = 0;
+      // What this read gathered so far moves along, so that a take stays one piece.
+      const next = Buffer.allocUnsafe(Math.max(this.slabBytes, this.end - this.start + payload.length));
+      this.end = this.slab.copy(next, 0, this.start, this.end);
+      this.start = 0;
+      this.slab = next;
     }
     this.end += payload.copy(this.slab, this.end);
   }
 
   /** What was appended since the last take, as one buffer, or undefined when nothing was. */
   take(): Buffer | undefined {
-    const current = this.end > this.start ? this.slab.subarray(this.start, this.end) : undefined;
+    if (this.end === this.start) return undefined;
+    const taken = this.slab.subarray(this.start, this.end);
     this.start = this.end;
-    if (this.spilled.length === 0) return current;
-    const all = Buffer.concat(current ? [...this.spilled, current] : this.spilled);
-    this.spilled = [];
-    return all;
+    return taken;
   }
 }
